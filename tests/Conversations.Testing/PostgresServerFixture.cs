@@ -35,7 +35,8 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     /// <summary>Creates an empty database for one test and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string? name = null)
     {
-        var database = $"{name ?? "t"}_{Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture)}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var database = $"{name ?? "t"}_{Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture)}_{Guid.NewGuid():N}".ToLowerInvariant();
+        database = database[..Math.Min(database.Length, 60)];
         await using var connection = new NpgsqlConnection(Server.ConnectionString());
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
