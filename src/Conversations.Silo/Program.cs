@@ -1,1 +1,24 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Conversations.Gateway.Api;
+using Conversations.Gateway.Auth;
+using Conversations.Gateway.Hosting;
+using Conversations.Gateway.Realtime;
+using Conversations.Grains.Hosting;
+using Conversations.Runtime.Hosting;
+using Conversations.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddConversationGrains();
+builder.AddConversationsGateway();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapRealtimeGateway();
+app.MapConversationsApi();
+app.MapCharactersApi();
+app.MapDevelopmentTokens();
+await app.RunAsync();

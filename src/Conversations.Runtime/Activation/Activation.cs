@@ -187,7 +187,14 @@ internal sealed class Activation
         var gone = new GrainDeactivatedException(Fence.Key);
         while (_mailbox.Reader.TryRead(out var dropped))
         {
-            (dropped.State as IAbortableTurn)?.Abort(gone);
+            if (dropped.State is IAbortableTurn abortable)
+            {
+                abortable.Abort(gone);
+            }
+            else
+            {
+                (dropped.State as IDisposable)?.Dispose();
+            }
         }
 
         if (reason != DeactivationReason.LeaseLost)

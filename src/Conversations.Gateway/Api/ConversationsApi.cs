@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using Conversations.Domain.Characters;
+using Conversations.Domain.Tiers;
+using Conversations.Gateway.Auth;
+using Conversations.Grains.Conversations;
+using Conversations.Grains.Persistence;
+using Conversations.Runtime.Activation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Conversations.Gateway.Api;
+
+/// <summary>REST for conversations (<c>/api/v1/conversations</c>, PROTOCOL.md §2). Reads go to PostgreSQL; changes go through the grain.</summary>
+public static class ConversationsApi
+{
+    private const int MaxPage = 200;
+
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/conversations").RequireAuthorization().WithTags("Conversations");
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapGet("/{id}/transcript", TranscriptAsync);
+        group.MapPost("/{id}/end", EndAsync);
+        return app;
+    }
+
+    private static async Task<Results<Created<CreatedConversation>, ProblemHttpResult>> CreateAsync(
+        CreateConversationRequest request, ClaimsPrincipal principal, HttpRequest http, ConversationStore store, CharacterCatalog characters, TierCatalog tiers, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.CharacterId))
+        {
+            return Problems.Validation("character_id is required.");
+        }
+
+        if (!characters.TryGet(request.CharacterId, out var character))
+        {
+            return Problems.UnknownCharacter(request.CharacterId);
+        }
+
+        var user = ConversationsUser.From(principal);
+        var tier = tiers.Resolve(user.Tier);
+        var record = await store.CreateAsync(ConversationStore.NewId(), user.Id, character.Id, tier.Id, cancellationToken);
+        var scheme = string.Equals(http.Scheme, "https", StringComparison.OrdinalIgnoreCase) ? "wss" : "ws";
+        var socket = new Uri($"{scheme}://{http.Host}/v1/realtime?conversation_id={record.Id}");
+        return TypedResults.Created($"/api/v1/conversations/{record.Id}", new CreatedConversation(record.Id, socket, tier.MaxSecondsPerConversation, record.CreatedAt));
+    }
+
+    private static async Task<Results<Ok<ConversationPage>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal principal, ConversationStore store, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxPage)
+        {
+            return Problems.Validation($"limit must be between 1 and {MaxPage}.");
+        }
+
+        var size = limit ?? 20;
+        var user = ConversationsUser.From(principal);
+        var records = await store.ListForUserAsync(user.Id, cursor, size + 1, cancellationToken);
+        var page = records.Take(size).Select(ConversationView.From).ToList();
+        return TypedResults.Ok(new ConversationPage(page, records.Count > size ? page[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> GetAsync(
+        string id, ClaimsPrincipal principal, ConversationStore store, CancellationToken cancellationToken)
+    {
+        var record = await FindOwnAsync(id, principal, store, cancellationToken);
+        return record is null ? Problems.ConversationNotFound(id) : TypedResults.Ok(ConversationView.From(record));
+    }
+
+    private static async Task<Results<Ok<TranscriptPage>, ProblemHttpResult>> TranscriptAsync(
+        string id, ClaimsPrincipal principal, ConversationStore store, long? afterSeq, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 1000 || afterSeq < 0)
+        {
+            return Problems.Validation("limit must be between 1 and 1000 and after_seq non-negative.");
+        }
+
+        if (await FindOwnAsync(id, principal, store, cancellationToken) is null)
+        {
+            return Problems.ConversationNotFound(id);
+        }
+
+        var size = limit ?? 200;
+        var entries = await store.ReadTranscriptAsync(id, afterSeq ?? 0, size + 1, cancellationToken);
+        var page = entries.Take(size).Select(TranscriptEntryView.From).ToList();
+        return TypedResults.Ok(new TranscriptPage(page, entries.Count > size, page.Count > 0 ? page[^1].Seq : afterSeq ?? 0));
+    }
+
+    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> EndAsync(
+        string id, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, CancellationToken cancellationToken)
+    {
+        var record = await FindOwnAsync(id, principal, store, cancellationToken);
+        if (record is null)
+        {
+            return Problems.ConversationNotFound(id);
+        }
+
+        if (record.Status != ConversationStatus.Ended)
+        {
+            try
+            {
+                var grain = await catalog.GetAsync<ConversationGrain>(id, cancellationToken);
+                await grain.InvokeAsync(g => g.EndAsync("user"), cancellationToken);
+            }
+            catch (ConversationEndedException)
+            {
+                // Ended meanwhile: the answer below shows it.
+            }
+            catch (GrainOwnedElsewhereException)
+            {
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "conversation_busy", "The conversation is active on another node.", "Try again shortly.");
+            }
+        }
+
+        return TypedResults.Ok(ConversationView.From((await store.FindAsync(id, cancellationToken))!));
+    }
+
+    /// <summary>The conversation if it exists and belongs to the caller; another user's is treated as missing (404, not 403).</summary>
+    private static async Task<ConversationRecord?> FindOwnAsync(string id, ClaimsPrincipal principal, ConversationStore store, CancellationToken cancellationToken)
+    {
+        var record = await store.FindAsync(id, cancellationToken);
+        return record is not null && string.Equals(record.UserId, ConversationsUser.From(principal).Id, StringComparison.Ordinal) ? record : null;
+    }
+}

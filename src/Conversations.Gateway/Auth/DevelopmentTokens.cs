@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Conversations.Gateway.Auth;
+
+/// <summary><c>POST /api/v1/dev/tokens</c>: mints a user or supervisor token. Mapped only in Development.</summary>
+public static class DevelopmentTokens
+{
+    public static IEndpointRouteBuilder MapDevelopmentTokens(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapPost("/api/v1/dev/tokens", Mint).WithTags("Development").AllowAnonymous();
+        }
+
+        return app;
+    }
+
+    private static Results<Ok<TokenResponse>, ProblemHttpResult> Mint(TokenRequest request, IOptions<AuthOptions> options, TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(request.UserId) || request.UserId.Length > 128)
+        {
+            return Problems.Validation("user_id is required (at most 128 characters).");
+        }
+
+        var lifetime = options.Value.DevelopmentTokenLifetime;
+        var token = Create(options.Value, request.UserId, request.Tier, request.Roles ?? ["user"], time.GetUtcNow(), lifetime);
+        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
+    }
+
+    /// <summary>Creates a signed token; also used by tests.</summary>
+    public static string Create(AuthOptions options, string userId, string? tier, IEnumerable<string> roles, DateTimeOffset now, TimeSpan lifetime)
+    {
+        var claims = new List<Claim> { new("sub", userId) };
+        if (!string.IsNullOrEmpty(tier))
+        {
+            claims.Add(new Claim(ConversationsUser.TierClaim, tier));
+        }
+
+        claims.AddRange(roles.Select(r => new Claim("role", r)));
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Issuer,
+            Audience = options.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + lifetime).UtcDateTime,
+            SigningCredentials = new SigningCredentials(AuthenticationExtensions.SigningKey(options), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    public sealed record TokenRequest(string UserId, string? Tier, string[]? Roles);
+
+    public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
+}

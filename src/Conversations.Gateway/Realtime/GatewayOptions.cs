@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Conversations.Gateway.Realtime;
+
+/// <summary>Limits of the client WebSocket (configuration section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>The largest client frame; a larger one closes the socket with 1009.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Events and audio frames queued for a client; a client that lets it fill is too slow and is closed (1008).</summary>
+    [Range(16, 1 << 20)]
+    public int SendQueueCapacity { get; set; } = 4096;
+
+    /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using Conversations.Domain.Characters;
+using Conversations.Domain.Tiers;
+using Conversations.Gateway.Auth;
+using Conversations.Grains.Conversations;
+using Conversations.Grains.Persistence;
+using Conversations.Runtime.Activation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Conversations.Gateway.Realtime;
+
+/// <summary><c>GET /v1/realtime</c>: the OpenAI-Realtime-compatible client WebSocket (PROTOCOL.md §1).</summary>
+public static class RealtimeGatewayEndpoint
+{
+    public const string BinaryAudioSubprotocol = "conversations.pcm16";
+    public const string RealtimeSubprotocol = "realtime";
+
+    public static WebApplication MapRealtimeGateway(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.Map("/v1/realtime", ConnectAsync).RequireAuthorization().WithTags("Realtime").ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task ConnectAsync(
+        HttpContext http,
+        ConversationStore store,
+        CharacterCatalog characters,
+        TierCatalog tiers,
+        ActivationCatalog catalog,
+        IOptions<GatewayOptions> options,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Conversations.Gateway.Realtime");
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            await Problems.Create(StatusCodes.Status400BadRequest, "websocket_required", "A WebSocket upgrade is required.").ExecuteAsync(http);
+            return;
+        }
+
+        var query = http.Request.Query;
+        long? resumeFrom = null;
+        if (query.TryGetValue("resume_from_seq", out var resumeText))
+        {
+            if (!long.TryParse(resumeText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                await Problems.Validation("resume_from_seq must be a non-negative integer.").ExecuteAsync(http);
+                return;
+            }
+
+            resumeFrom = parsed;
+        }
+
+        // OpenAI clients always send model=; with conversation_id= as well, the existing conversation wins.
+        string? conversationId = query["conversation_id"];
+        string? model = string.IsNullOrEmpty(conversationId) ? query["model"].ToString() : null;
+        if (string.IsNullOrEmpty(model) && string.IsNullOrEmpty(conversationId))
+        {
+            await Problems.Validation("Give model=<character_id> for a new conversation or conversation_id=<id> for an existing one.").ExecuteAsync(http);
+            return;
+        }
+
+        var offered = http.WebSockets.WebSocketRequestedProtocols;
+        var binary = offered.Contains(BinaryAudioSubprotocol);
+        var subprotocol = binary ? BinaryAudioSubprotocol : offered.Contains(RealtimeSubprotocol) ? RealtimeSubprotocol : null;
+        var settings = options.Value;
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = subprotocol,
+            KeepAliveInterval = settings.KeepAliveInterval,
+        });
+        var connection = new ClientConnection(socket, binary, settings.SendQueueCapacity, logger);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var sending = connection.RunSendLoopAsync(stop.Token);
+        var user = ConversationsUser.From(http.User);
+        try
+        {
+            var grain = await ResolveAsync(connection, user, model, conversationId, store, characters, tiers, catalog, http.RequestAborted);
+            if (grain is not null)
+            {
+                try
+                {
+                    await grain.InvokeAsync(g => g.AttachAsync(connection, resumeFrom), http.RequestAborted);
+                    await ReceiveLoopAsync(socket, connection, grain, settings, http.RequestAborted);
+                }
+                finally
+                {
+                    await DetachAsync(grain, connection);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException || (e is OperationCanceledException && http.RequestAborted.IsCancellationRequested))
+        {
+            // The client went away without a closing handshake; the conversation stays resumable.
+        }
+        catch (GrainDeactivatedException)
+        {
+            connection.Close(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Realtime connection failed");
+            connection.SendEvent(ServerEvents.Error("server_error", "internal_error", "The server failed to serve this connection."));
+            connection.Close(CloseCodes.Internal, "internal error");
+        }
+
+        connection.Close(CloseCodes.Normal, "");
+        stop.CancelAfter(settings.CloseTimeout);
+        await sending;
+        await WaitForCloseAsync(socket, stop.Token);
+    }
+
+    /// <summary>Finds or starts the conversation and activates its grain; on failure tells the client why and returns null.</summary>
+    private static async Task<GrainReference<ConversationGrain>?> ResolveAsync(
+        ClientConnection connection,
+        ConversationsUser user,
+        string? model,
+        string? conversationId,
+        ConversationStore store,
+        CharacterCatalog characters,
+        TierCatalog tiers,
+        ActivationCatalog catalog,
+        CancellationToken cancellationToken)
+    {
+        if (model is not null)
+        {
+            if (!characters.TryGet(model, out var character))
+            {
+                Refuse(connection, CloseCodes.Policy, "unknown_character", $"There is no character '{model}'.");
+                return null;
+            }
+
+            var tier = tiers.Resolve(user.Tier);
+            conversationId = (await store.CreateAsync(ConversationStore.NewId(), user.Id, character.Id, tier.Id, cancellationToken)).Id;
+        }
+        else
+        {
+            var record = await store.FindAsync(conversationId!, cancellationToken);
+            if (record is null || !string.Equals(record.UserId, user.Id, StringComparison.Ordinal))
+            {
+                // Another user's conversation is indistinguishable from a missing one.
+                Refuse(connection, CloseCodes.UnknownConversation, "conversation_not_found", $"There is no conversation '{conversationId}'.");
+                return null;
+            }
+
+            if (record.Status == ConversationStatus.Ended)
+            {
+                Refuse(connection, CloseCodes.ConversationEnded, "conversation_ended", "The conversation has ended.");
+                return null;
+            }
+        }
+
+        try
+        {
+            return await catalog.GetAsync<ConversationGrain>(conversationId!, cancellationToken);
+        }
+        catch (ConversationEndedException)
+        {
+            Refuse(connection, CloseCodes.ConversationEnded, "conversation_ended", "The conversation has ended.");
+        }
+        catch (ConversationNotFoundException)
+        {
+            Refuse(connection, CloseCodes.UnknownConversation, "conversation_not_found", $"There is no conversation '{conversationId}'.");
+        }
+        catch (GrainOwnedElsewhereException)
+        {
+            Refuse(connection, CloseCodes.TryAgain, "conversation_busy", "The conversation is active on another node; try again shortly.", "server_error");
+        }
+
+        return null;
+    }
+
+    private static void Refuse(ClientConnection connection, int closeCode, string code, string message, string type = "invalid_request_error")
+    {
+        connection.SendEvent(ServerEvents.Error(type, code, message));
+        connection.Close(closeCode, code);
+    }
+
+    private static async Task ReceiveLoopAsync(
+        WebSocket socket,
+        ClientConnection connection,
+        GrainReference<ConversationGrain> grain,
+        GatewayOptions settings,
+        CancellationToken cancellationToken)
+    {
+        while (socket.State == WebSocketState.Open && connection.CloseCode is null)
+        {
+            var frame = ClientFrame.Rent(4096, connection);
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (frame.Free.Length == 0)
+                {
+                    if (frame.Length >= settings.MaxFrameBytes)
+                    {
+                        frame.Dispose();
+                        connection.SendEvent(ServerEvents.InvalidRequest("frame_too_large", $"Frames may be at most {settings.MaxFrameBytes} bytes."));
+                        connection.Close(CloseCodes.TooBig, "frame too large");
+                        return;
+                    }
+
+                    frame.Grow();
+                }
+
+                result = await socket.ReceiveAsync(frame.Free, cancellationToken);
+                frame.Advance(result.Count);
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                frame.Dispose();
+                return;
+            }
+
+            frame.Complete(result.MessageType == WebSocketMessageType.Binary);
+            if (!await grain.PostAsync(static (g, f) => g.ReceiveAsync(f), frame, cancellationToken))
+            {
+                frame.Dispose();
+                connection.Close(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
+                return;
+            }
+        }
+    }
+
+    private static async Task DetachAsync(GrainReference<ConversationGrain> grain, ClientConnection connection)
+    {
+        try
+        {
+            await grain.InvokeAsync(g => g.DetachAsync(connection));
+        }
+        catch (GrainDeactivatedException)
+        {
+        }
+    }
+
+    private static async Task WaitForCloseAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sink = new byte[1024];
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                var result = await socket.ReceiveAsync(sink.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            socket.Abort();
+        }
+    }
+}

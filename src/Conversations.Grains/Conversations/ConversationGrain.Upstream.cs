@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Conversations.Domain.Transcript;
+using Conversations.Grains.Upstream;
+using Microsoft.Extensions.Logging;
+
+namespace Conversations.Grains.Conversations;
+
+// Upstream → client: the session with the model, its events, and what the grain keeps of them.
+public sealed partial class ConversationGrain
+{
+    private static readonly string[] ServerSideSessionFields = ["instructions", "tools", "tool_choice", "prompt", "tracing"];
+
+    /// <summary>Opens the upstream session if there is none: configured with the character, seeded with the transcript.</summary>
+    private async Task<bool> EnsureUpstreamAsync()
+    {
+        if (_upstream is not null)
+        {
+            return true;
+        }
+
+        UpstreamSession session;
+        try
+        {
+            session = await connector.ConnectAsync(_character, Context.Deactivating);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !Context.Deactivating.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "{Conversation}: upstream connection failed", _record.Id);
+            return false;
+        }
+
+        _upstream = session;
+        _upstreamLifetime = CancellationTokenSource.CreateLinkedTokenSource(Context.Deactivating);
+        _ = Task.Run(() => PumpUpstreamAsync(session, _upstreamLifetime.Token), CancellationToken.None);
+        await session.SendAsync(UpstreamEvents.SessionUpdate(_character, upstreamOptions.Value.TranscriptionModel));
+        await SeedTranscriptAsync(session);
+        return true;
+    }
+
+    /// <summary>Context replay: a new upstream session gets the persisted transcript as conversation items, so the model remembers.</summary>
+    private async Task SeedTranscriptAsync(UpstreamSession session)
+    {
+        var keep = upstreamOptions.Value.ContextReplayEntries;
+        if (_lastSeq == 0 || keep == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in await store.ReadTranscriptAsync(_record.Id, Math.Max(0, _lastSeq - keep), keep))
+        {
+            var itemId = $"seed_{entry.Seq}";
+            _seededItems.Add(itemId);
+            await session.SendAsync(UpstreamEvents.SeedItem(itemId, entry));
+        }
+    }
+
+    // Runs off the mailbox: only reads the socket and posts each event in as a turn.
+    private async Task PumpUpstreamAsync(UpstreamSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var data in session.ReceiveAsync(cancellationToken))
+            {
+                if (!await Context.PostAsync(static m => m.Grain.OnUpstreamEventAsync(m.Session, m.Data), new UpstreamMessage(this, session, data), cancellationToken))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogInformation(e, "{Conversation}: upstream session ended", _record.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await Context.PostAsync(static m => m.Grain.OnUpstreamClosedAsync(m.Session), new UpstreamMessage(this, session, BinaryData.Empty), CancellationToken.None);
+    }
+
+    private async ValueTask OnUpstreamEventAsync(UpstreamSession session, BinaryData data)
+    {
+        if (!ReferenceEquals(session, _upstream) || !EventHeader.TryRead(data.ToMemory().Span, out var header))
+        {
+            return;
+        }
+
+        if (header.Is("response.output_audio.delta"u8))
+        {
+            RelayAudioDelta(data, header);
+            return;
+        }
+
+        if (header.Is("session.created"u8) || header.Is("session.updated"u8))
+        {
+            var sanitised = WithoutServerSideFields(data);
+            if (header.Is("session.created"u8))
+            {
+                _sessionCreated = sanitised;
+            }
+
+            _client?.SendEvent(sanitised);
+            return;
+        }
+
+        if (_seededItems.Count > 0 && header.Type.StartsWith("conversation.item."u8) && IsSeededItem(data))
+        {
+            return;
+        }
+
+        _client?.SendEvent(data);
+        if (header.Is("conversation.item.input_audio_transcription.completed"u8))
+        {
+            await PersistFromEventAsync(data, "transcript", Speaker.User, header.ItemIdString);
+        }
+        else if (header.Is("response.output_audio_transcript.done"u8))
+        {
+            await PersistFromEventAsync(data, "transcript", Speaker.Assistant, header.ItemIdString);
+        }
+        else if (header.Is("response.output_text.done"u8))
+        {
+            await PersistFromEventAsync(data, "text", Speaker.Assistant, header.ItemIdString);
+        }
+    }
+
+    private async ValueTask OnUpstreamClosedAsync(UpstreamSession session)
+    {
+        if (!ReferenceEquals(session, _upstream))
+        {
+            return;
+        }
+
+        await CloseUpstreamAsync();
+        if (_client is null)
+        {
+            return; // The next attach opens a new session.
+        }
+
+        // The upstream went away under a live client (engine restart, session cap): reopen with context replay.
+        if (await EnsureUpstreamAsync())
+        {
+            _client.SendEvent(ServerEvents.Attached(resumed: true, _record.Id, _character.Id, _tier.MaxSecondsPerConversation, _lastSeq));
+        }
+        else
+        {
+            _client.SendEvent(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model went away; reconnect to resume."));
+            _client.Close(CloseCodes.TryAgain, "upstream unavailable");
+            _client = null;
+        }
+    }
+
+    private async Task CloseUpstreamAsync()
+    {
+        var session = _upstream;
+        _upstream = null;
+        _seededItems.Clear();
+        if (_upstreamLifetime is not null)
+        {
+            await _upstreamLifetime.CancelAsync();
+            _upstreamLifetime.Dispose();
+            _upstreamLifetime = null;
+        }
+
+        if (session is not null)
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    private void RelayAudioDelta(BinaryData data, EventHeader header)
+    {
+        var base64 = header.Delta;
+        var length = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        if (!header.ItemId.IsEmpty)
+        {
+            _sentAudio.Add(header.ItemId, length - (base64.EndsWith("=="u8) ? 2 : base64.EndsWith("="u8) ? 1 : 0));
+        }
+
+        var client = _client;
+        if (client is null)
+        {
+            return;
+        }
+
+        if (!client.BinaryAudio || header.HasEscapes)
+        {
+            client.SendEvent(data);
+            return;
+        }
+
+        var audio = MemoryPool<byte>.Shared.Rent(length);
+        if (Base64.DecodeFromUtf8(base64, audio.Memory.Span, out _, out var written) != OperationStatus.Done)
+        {
+            audio.Dispose();
+            client.SendEvent(data);
+            return;
+        }
+
+        client.SendAudio(audio, written);
+    }
+
+    private async Task PersistFromEventAsync(BinaryData data, string field, Speaker role, string? itemId)
+    {
+        using var document = JsonDocument.Parse(data);
+        if (document.RootElement.TryGetProperty(field, out var value) && value.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text))
+        {
+            await AppendTranscriptAsync(role, text.Trim(), itemId);
+        }
+    }
+
+    private bool IsSeededItem(BinaryData data)
+    {
+        using var document = JsonDocument.Parse(data);
+        var root = document.RootElement;
+        var id = root.TryGetProperty("item", out var item) && item.TryGetProperty("id", out var itemId) ? itemId.GetString()
+            : root.TryGetProperty("item_id", out var direct) ? direct.GetString()
+            : null;
+        return id is not null && _seededItems.Contains(id);
+    }
+
+    private static BinaryData WithoutServerSideFields(BinaryData data)
+    {
+        var node = JsonNode.Parse(data.ToMemory().Span);
+        if (node?["session"] is JsonObject session)
+        {
+            foreach (var field in ServerSideSessionFields)
+            {
+                session.Remove(field);
+            }
+        }
+
+        return BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(node));
+    }
+
+    private sealed record UpstreamMessage(ConversationGrain Grain, UpstreamSession Session, BinaryData Data);
+}

@@ -1,0 +1,158 @@
+using Conversations.Domain.Characters;
+using Conversations.Domain.Tiers;
+using Conversations.Domain.Transcript;
+using Conversations.Grains.Persistence;
+using Conversations.Grains.Upstream;
+using Conversations.Runtime.Activation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Conversations.Grains.Conversations;
+
+/// <summary>
+/// One conversation: owns its upstream realtime session, its attached client and its transcript. Everything it does
+/// happens in mailbox turns — client frames, upstream events and timers are all posted in — so it takes no locks.
+/// </summary>
+public sealed partial class ConversationGrain(
+    ConversationStore store,
+    CharacterCatalog characters,
+    TierCatalog tiers,
+    UpstreamConnector connector,
+    IOptions<UpstreamOptions> upstreamOptions,
+    TimeProvider time,
+    ILogger<ConversationGrain> logger) : Grain, IConversationGrain
+{
+    private readonly OutputAudioLedger _sentAudio = new();
+    private readonly HashSet<string> _seededItems = new(StringComparer.Ordinal);
+    private ConversationRecord _record = null!;
+    private Character _character = null!;
+    private Tier _tier = null!;
+    private long _lastSeq;
+    private UpstreamSession? _upstream;
+    private CancellationTokenSource? _upstreamLifetime;
+    private IClientChannel? _client;
+    private BinaryData? _sessionCreated;
+
+    /// <summary>A conversation with a client attached is never idle-collected, however quiet.</summary>
+    public override bool MayCollectWhenIdle => _client is null;
+
+    public override async ValueTask OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _record = await store.FindAsync(Context.Key, cancellationToken) ?? throw new ConversationNotFoundException(Context.Key);
+        if (_record.Status == ConversationStatus.Ended)
+        {
+            throw new ConversationEndedException(Context.Key);
+        }
+
+        _character = characters.TryGet(_record.CharacterId, out var character)
+            ? character
+            : throw new InvalidOperationException($"Conversation {Context.Key} uses character '{_record.CharacterId}', which is no longer configured.");
+        _tier = tiers.Resolve(_record.Tier);
+        _lastSeq = await store.LastSeqAsync(Context.Key, cancellationToken);
+    }
+
+    public override async ValueTask OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_client is not null)
+        {
+            // The client reconnects and resumes on whichever node activates the conversation next.
+            _client.Close(CloseCodes.TryAgain, reason == DeactivationReason.NodeShutdown ? "node shutting down" : "conversation moved");
+            _client = null;
+        }
+
+        await CloseUpstreamAsync();
+    }
+
+    public async ValueTask AttachAsync(IClientChannel client, long? resumeFromSeq)
+    {
+        if (!await EnsureUpstreamAsync())
+        {
+            client.SendEvent(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model could not be reached; try again shortly."));
+            client.Close(CloseCodes.TryAgain, "upstream unavailable");
+            return;
+        }
+
+        if (_client is not null && !ReferenceEquals(_client, client))
+        {
+            _client.Close(CloseCodes.Normal, "replaced by a newer connection");
+        }
+
+        var resumed = _record.Status == ConversationStatus.Active;
+        if (!resumed)
+        {
+            _record = await store.SaveAsync(Context.Fence, _record with { Status = ConversationStatus.Active });
+        }
+
+        _client = client;
+        if (_sessionCreated is not null)
+        {
+            client.SendEvent(_sessionCreated);
+        }
+
+        client.SendEvent(ServerEvents.Attached(resumed, _record.Id, _character.Id, _tier.MaxSecondsPerConversation, _lastSeq));
+        if (resumeFromSeq is long after && after < _lastSeq)
+        {
+            // In this turn no entry can be appended, so replay and live events neither overlap nor leave a gap.
+            foreach (var entry in await store.ReadTranscriptAsync(_record.Id, after, int.MaxValue))
+            {
+                client.SendEvent(ServerEvents.Transcript(entry));
+            }
+        }
+    }
+
+    public ValueTask DetachAsync(IClientChannel client)
+    {
+        if (ReferenceEquals(_client, client))
+        {
+            _client = null;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask EndAsync(string reason)
+    {
+        if (_record.Status != ConversationStatus.Ended)
+        {
+            _record = await store.SaveAsync(Context.Fence, _record with
+            {
+                Status = ConversationStatus.Ended,
+                EndedAt = time.GetUtcNow(),
+                EndReason = reason,
+            });
+        }
+
+        if (_client is not null)
+        {
+            _client.SendEvent(ServerEvents.Ended(reason, summaryPending: false));
+            _client.Close(CloseCodes.Normal, "conversation ended");
+            _client = null;
+        }
+
+        await CloseUpstreamAsync();
+        Context.Deactivate();
+    }
+
+    /// <summary>Appends a durable transcript entry, then tells the client (never before it is durable).</summary>
+    private async Task AppendTranscriptAsync(Speaker role, string text, string? itemId)
+    {
+        var entry = new TranscriptEntry(_lastSeq + 1, role, text, time.GetUtcNow(), itemId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.AppendTranscriptAsync(Context.Fence, entry);
+                break;
+            }
+            catch (NpgsqlException e) when (e.IsTransient && attempt < 3)
+            {
+                // Same seq on retry: if the first attempt did commit, the primary key makes this one a no-op.
+                logger.LogWarning(e, "{Conversation}: transcript append failed, retrying", _record.Id);
+            }
+        }
+
+        _lastSeq = entry.Seq;
+        _client?.SendEvent(ServerEvents.Transcript(entry));
+    }
+}
