@@ -5,9 +5,11 @@ using Conversations.Gateway.Realtime;
 using Conversations.Grains.Hosting;
 using Conversations.Runtime.Hosting;
 using Conversations.ServiceDefaults;
+using Conversations.ServiceDefaults.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.Services.AddHealthChecks().AddPostgresReadyCheck();
 builder.AddConversationGrains();
 builder.AddConversationsGateway();
 

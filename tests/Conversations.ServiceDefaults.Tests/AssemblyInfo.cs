@@ -1,0 +1,3 @@
+using Conversations.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServerFixture))]
