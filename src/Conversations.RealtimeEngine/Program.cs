@@ -1,8 +1,11 @@
+using Conversations.RealtimeEngine;
 using Conversations.ServiceDefaults;
 
-// Placeholder until the engine lands: service defaults, so the AppHost can run it.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddRealtimeEngine();
+
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapRealtimeEngine();
 app.Run();

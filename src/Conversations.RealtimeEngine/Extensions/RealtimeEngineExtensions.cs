@@ -1,0 +1,47 @@
+using Conversations.RealtimeEngine.Configuration;
+using Conversations.RealtimeEngine.Recognition;
+using Conversations.RealtimeEngine.Sessions;
+using Conversations.RealtimeEngine.Synthesis;
+using Conversations.RealtimeEngine.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Conversations.RealtimeEngine;
+
+/// <summary>Hosts the realtime engine in any ASP.NET Core application.</summary>
+public static class RealtimeEngineExtensions
+{
+    /// <summary>Adds the engine's services and binds section <c>Engine</c> (validated at start-up).</summary>
+    public static TBuilder AddRealtimeEngine<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var services = builder.Services;
+        services.AddOptions<EngineOptions>()
+            .BindConfiguration(EngineOptions.SectionName)
+            .PostConfigure(BuiltInModels.AddMissing)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
+        services.AddMetrics();
+        services.AddSingleton<EngineMetrics>();
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<PocketSphinxDecoderPool>();
+        services.AddSingleton<ISpeechRecognizer, PocketSphinxRecognizer>();
+        services.AddSingleton<FliteSynthesizer>();
+        services.AddSingleton<EspeakSynthesizer>();
+        services.AddSingleton<ISpeechSynthesizer, LocalSpeechSynthesizer>();
+        services.AddSingleton<EngineServices>();
+        services.AddHostedService<EngineWarmUp>();
+        return builder;
+    }
+
+    /// <summary>Maps <c>GET /v1/realtime</c> (WebSocket, OpenAI Realtime protocol).</summary>
+    public static WebApplication MapRealtimeEngine(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.MapGet("/v1/realtime", RealtimeEndpoint.HandleAsync).WithName("RealtimeSession");
+        return app;
+    }
+}
