@@ -1,0 +1,168 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Conversations.EndToEnd.Tests;
+
+/// <summary>A plain WebSocket client for what an SDK will not send: broken JSON, huge frames, binary audio, exact close codes.</summary>
+public sealed class RawSocket : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private readonly HashSet<int> _returned = [];
+    private readonly SemaphoreSlim _arrived = new(0);
+    private bool _closed;
+    private readonly Task _receiving;
+
+    private RawSocket(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _receiving = Task.Run(ReceiveLoopAsync);
+    }
+
+    public List<JsonElement> Received { get; } = [];
+
+    public int BinaryBytesReceived { get; private set; }
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? SubProtocol => _socket.SubProtocol;
+
+    public Task Closed => _receiving;
+
+    public static async Task<RawSocket> ConnectAsync(Uri baseUrl, string query, string? token, params string[] subprotocols)
+    {
+        var socket = new ClientWebSocket();
+        foreach (var protocol in subprotocols)
+        {
+            socket.Options.AddSubProtocol(protocol);
+        }
+
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        }
+
+        var uri = new UriBuilder(baseUrl) { Scheme = "ws", Path = "/v1/realtime", Query = query }.Uri;
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        return new RawSocket(socket);
+    }
+
+    public Task SendTextAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public Task SendJsonAsync(object value) =>
+        SendTextAsync(JsonSerializer.Serialize(value));
+
+    public Task SendBinaryAsync(ReadOnlyMemory<byte> data) =>
+        _socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None).AsTask();
+
+    /// <summary>
+    /// Waits for the first event of <paramref name="type"/> (matching the predicate) that no earlier call returned,
+    /// looking at everything received so far, so the order of waits need not follow the order of arrival.
+    /// </summary>
+    public async Task<JsonElement> NextAsync(string type, Func<JsonElement, bool>? where = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            lock (Received)
+            {
+                for (var i = 0; i < Received.Count; i++)
+                {
+                    var candidate = Received[i];
+                    if (!_returned.Contains(i) && candidate.GetProperty("type").GetString() == type && (where is null || where(candidate)))
+                    {
+                        _returned.Add(i);
+                        return candidate;
+                    }
+                }
+
+                if (_closed)
+                {
+                    throw new InvalidOperationException($"The socket closed ({CloseStatus}) before a '{type}' event; received: {Seen()}");
+                }
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            {
+                lock (Received)
+                {
+                    throw new TimeoutException($"No '{type}' event arrived; received: {Seen()}");
+                }
+            }
+        }
+    }
+
+    private string Seen() => string.Join(", ", Received.Select(e => e.GetProperty("type").GetString()));
+
+    public async Task CloseAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        }
+
+        await _receiving.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Drops the connection without a closing handshake, as a phone losing signal does.</summary>
+    public void Drop() => _socket.Abort();
+
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Abort();
+        await _receiving;
+        _socket.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[1 << 16];
+        try
+        {
+            while (true)
+            {
+                using var message = new MemoryStream();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    message.Write(buffer, 0, result.Count);
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    BinaryBytesReceived += (int)message.Length;
+                    continue;
+                }
+
+                var element = JsonDocument.Parse(message.ToArray()).RootElement.Clone();
+                lock (Received)
+                {
+                    Received.Add(element);
+                }
+
+                _arrived.Release();
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            lock (Received)
+            {
+                _closed = true;
+            }
+
+            _arrived.Release();
+        }
+    }
+}
