@@ -17,6 +17,13 @@ internal sealed partial class ParentProcessWatchdog(int parentPid, IHostApplicat
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Stopping while the host is still starting cancels its start-up with an exception; wait until it has started.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
         var startedAt = StartTimeOf(parentPid);
         if (startedAt is null)
         {
