@@ -54,7 +54,10 @@ public static class EmergencyCorpus
           .Append("the test `Committed_report_is_current` fails when this file no longer matches the detector and the corpus.\n\n");
         md.Append("Corpus: `tests/Conversations.Domain.Tests/Emergency/corpus.tsv` (text, language, level, category, split, note). ")
           .Append("It was written and committed before the lexicon. Lexicon changes were made looking only at failures of the `dev` split; ")
-          .Append("`holdout` utterances were never used to tune it, so the holdout columns are the fairer estimate.\n\n");
+          .Append("`holdout` utterances were never used to tune it. Both were written by the engineer who then wrote the lexicon, so both flatter it: ")
+          .Append("the `fresh` split was written after the lexicon was frozen, with no change to the lexicon afterwards, and is the honest estimate ")
+          .Append("of how it does on unseen phrasing. The goal tests assert on dev + holdout; fresh is reported, not asserted, so that it stays unseen. ")
+          .Append("Whoever tunes the lexicon next should fold `fresh` into `dev` and write a new fresh split.\n\n");
         md.Append("Level: exact match of the detector's level (0–3) with the label. Precision of level *n*: of the utterances the ")
           .Append("detector put at *n*, how many are labelled *n*. Recall: of those labelled *n*, how many it put at *n*.\n\n");
 
@@ -66,7 +69,7 @@ public static class EmergencyCorpus
               .Append(CultureInfo.InvariantCulture, $"{part.Count(r => r.Item.Level == 1)} | {part.Count(r => r.Item.Level == 2)} | {part.Count(r => r.Item.Level == 3)} | {part.Count} |\n");
         }
 
-        md.Append("\n## Precision and recall per level\n\n| level | dev P | dev R | holdout P | holdout R | all P | all R |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.Append("\n## Precision and recall per level\n\n| level | dev P | dev R | holdout P | holdout R | fresh P | fresh R | all P | all R |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (var level = 0; level <= 3; level++)
         {
             md.Append(CultureInfo.InvariantCulture, $"| {level} |");
@@ -78,7 +81,7 @@ public static class EmergencyCorpus
             md.Append('\n');
         }
 
-        md.Append("\n## Goals\n\n| measure | goal | dev | holdout | all |\n| --- | --- | --- | --- | --- |\n");
+        md.Append("\n## Goals\n\n| measure | goal | dev | holdout | fresh | all |\n| --- | --- | --- | --- | --- | --- |\n");
         md.Append("| level-3 recall | ≥ 0.98 |");
         foreach (var (_, part) in Splits(all))
         {
@@ -136,6 +139,7 @@ public static class EmergencyCorpus
     {
         yield return ("dev", all.Where(r => r.Item.Split == "dev").ToArray());
         yield return ("holdout", all.Where(r => r.Item.Split == "holdout").ToArray());
+        yield return ("fresh", all.Where(r => r.Item.Split == "fresh").ToArray());
         yield return ("all", all);
     }
 

@@ -6,6 +6,9 @@ public sealed class EmergencyCorpusTests
 {
     private static readonly IReadOnlyList<CorpusItem> Corpus = EmergencyCorpus.Load();
 
+    // The fresh split is reported, never asserted on, so nobody tunes the lexicon to it.
+    private static readonly IReadOnlyList<CorpusItem> Tuning = Corpus.Where(i => i.Split is "dev" or "holdout").ToArray();
+
     [Fact]
     public void Corpus_has_at_least_200_labelled_utterances_in_both_languages_with_hard_negatives()
     {
@@ -19,13 +22,13 @@ public sealed class EmergencyCorpusTests
     [Fact]
     public void Level_3_recall_is_at_least_98_percent()
     {
-        EmergencyCorpus.Recall(EmergencyCorpus.Run(Corpus), 3).ShouldBeGreaterThanOrEqualTo(0.98);
+        EmergencyCorpus.Recall(EmergencyCorpus.Run(Tuning), 3).ShouldBeGreaterThanOrEqualTo(0.98);
     }
 
     [Fact]
     public void False_alarms_on_hard_negatives_are_at_most_5_percent()
     {
-        EmergencyCorpus.HardNegativeFalseAlarms(EmergencyCorpus.Run(Corpus)).ShouldBeLessThanOrEqualTo(0.05);
+        EmergencyCorpus.HardNegativeFalseAlarms(EmergencyCorpus.Run(Tuning)).ShouldBeLessThanOrEqualTo(0.05);
     }
 
     [Fact]
