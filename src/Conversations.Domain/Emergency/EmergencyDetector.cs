@@ -156,9 +156,9 @@ public static class EmergencyDetector
 
                 if (entry.Category == EmergencyCategory.MedicalEmergency)
                 {
-                    if (context.HasCue("past", match) && !context.HasCue("present", match))
+                    if ((context.HasCue("past", match) && !context.HasCue("present", match)) || context.HasCue("hypothetical", match))
                     {
-                        continue;
+                        continue; // "I had chest pain last year", "what should I do if someone is having a stroke"
                     }
 
                     var level = entry.UpgradeWith is not null && context.HasCue(entry.UpgradeWith, match) ? 3 : entry.Level;
@@ -196,7 +196,7 @@ public static class EmergencyDetector
             }
         }
 
-        /// <summary>Self-harm: a core is level 2, and level 3 with intent, a time, a plan or means; a weak phrase needs two such supports.</summary>
+        /// <summary>Self-harm: a core is level 2, and level 3 with intent, a time, a plan, means or a weak phrase; a weak phrase needs two supports.</summary>
         private void Compose(Context context, List<(int Id, int Start, int End)> cores, List<(int Id, int Start, int End)> weak, Verdict verdict)
         {
             foreach (var core in cores)
@@ -207,6 +207,16 @@ public static class EmergencyDetector
                 {
                     support++;
                     evidence.Add("intent");
+                }
+
+                foreach (var w in weak)
+                {
+                    if (!context.Overlap(w, core))
+                    {
+                        support++;
+                        evidence.Add(_entries[w.Id].Evidence);
+                        break;
+                    }
                 }
 
                 verdict.Offer(support > 0 ? 3 : 2, support > 0 ? EmergencyCategory.SuicideIntent : EmergencyCategory.SelfHarm, [entry.Evidence, .. evidence]);

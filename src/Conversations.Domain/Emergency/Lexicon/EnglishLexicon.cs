@@ -39,14 +39,18 @@ internal static class EnglishLexicon
             "[step|jump|throw myself|walk|lie down] in front of [a|the|the next] [train|bus|car|truck]",
             "drive [my car|] [off|into] [a|the] [cliff|bridge|wall|tree|river]", "[overdose|overdosing]", "overdose on",
             "[take|taking|swallow|swallowing] [all|every|all of|the rest of] [my|the|] " + Pills,
-            "[take|taking|swallow|swallowing] [a|the] whole [bottle|box|pack] of [my|] " + Pills);
+            "[take|taking|swallow|swallowing] [a|the] whole [bottle|box|pack] of [my|] " + Pills,
+            "[tired|sick] of [living|being alive|life|existing|being here]", "[better|happier|easier] [off|] if i [just|] [died|disappeared|was gone|were gone|was not here|was not around|was dead]",
+            "[sleep|go to sleep] forever", "hope i [crash|die|do not wake up|never wake up|get hit|do not make it]", "do [something|this|that|it] to myself", "[might|could|would] do to myself",
+            "giving [my stuff|my things|my belongings|my possessions|away my stuff|away my things|away my belongings|away my possessions|away my]", "gave away my [stuff|things|belongings|possessions]");
+        b.RiskWith(2, SelfHarm, Core, "careabout", null, "if i [died|die|was dead|were dead|disappeared|was gone|were gone|killed myself]");
 
         // Negation is part of these phrases, so a "not" before them does not cancel them.
         b.Risk(2, SelfHarm, RiskFlags.Core, "[no|any|a] reason [for me|] to [live|keep living|go on|be alive|stay alive|keep going]", "life is not worth [it|living]");
 
         // Weak: only with intent, a plan or another core (a relationship can be "ended" tonight too).
         b.Risk(2, SelfHarm, Weak, "[end|ending] it", "will not be [here|around] [tomorrow|anymore|much longer]", "this is my last [message|conversation|goodbye|day]",
-            "goodbye forever", "i will be gone");
+            "goodbye forever", "i will be gone", "will not need [it|them|this|my stuff|my things|anything] [anymore|]");
         b.RiskWith(2, SelfHarm, Weak, "place", null, "jump", "[jumping|leap|leaping]");
 
         // Level 3 outright: an act under way or done, written goodbyes, seeking a method.
@@ -54,7 +58,9 @@ internal static class EnglishLexicon
             "suicide [note|letter]", "goodbye [letters|letter|notes]", "[took|swallowed|have taken|just took|already took] [all|every|all of|the rest of|#|# of] [my|the|] " + Pills,
             "[took|swallowed|have taken|just took|already took] [a|the] whole [bottle|box|pack] of [my|] " + Pills, "i [overdosed|have overdosed|just overdosed]",
             "[would|does|will|would it] [it|] take to [die|kill myself|overdose]", "[painless|easiest|quickest|fastest|best|surest] way to [die|kill myself|end my life|end it|commit suicide]",
-            "how [to|do i|can i|could i] kill myself", "lethal dose");
+            "how [to|do i|can i|could i] kill myself", "lethal dose",
+            "how high [a|the] [building|bridge|floor|balcony|fall|drop] [needs|has|would have|should|would need] to be", "how many [floors|stories] [would it take|do i need|to die]",
+            "[looked up|searched|googled|researched|researching|looking up] [ways|how|methods] to [die|kill myself|end my life|end it]");
         b.RiskWith(3, Suicide, RiskFlags.None, "garage", null, "engine running");
 
         // Someone else: resources help, but the answer is not replaced; fiction and news are not a concern.
@@ -68,6 +74,9 @@ internal static class EnglishLexicon
         b.Risk(2, Others, RiskFlags.HarmCore | Neg,
             "[kill|hurt|stab|shoot|strangle|murder|poison|smother|beat up|punch|harm|choke] " + Person,
             "[killing|hurting|stabbing|shooting|strangling|murdering|poisoning|smothering|harming|choking] " + Person);
+        b.Risk(2, Others, Neg,
+            "[he|she|husband|wife|boyfriend|girlfriend|partner|father|dad|mother|mom|stepfather|stepdad|brother|ex] [hits|beats|kicks|chokes|slaps|punches|hurts|abuses|hit|beat|choked] me",
+            "threatened to [kill|hurt|stab|shoot] me", "[afraid|scared|terrified] [of|that] my [husband|wife|boyfriend|girlfriend|partner|father|dad|ex]");
         b.Risk(3, Others, Neg, "shoot up [my|the|a|our] [school|office|work|workplace|church|mall|class]", "[bought|got|have] a [gun|knife] to [kill|shoot|stab|hurt] " + Person);
 
         // Medical emergencies: level 3 signs, level 2 symptoms (level 3 with red flags).
@@ -80,8 +89,16 @@ internal static class EnglishLexicon
             "[bleeding|blood] will not stop", "worst headache of my life", "thunderclap", "[having|had] a heart attack", "[having|had] a stroke",
             "[crushing|squeezing] [chest pain|pain in my chest]");
         b.RiskWith(3, Medical, Neg, "neuro", null, "hit [his|her|my|their] head");
+        b.Risk(3, Medical, RiskFlags.None, "[swallowed|drank|ate|drunk] [some|some of the|the|a|] [bleach|detergent|drain cleaner|antifreeze|battery|button battery|poison|rat poison|weed killer|laundry pod|cleaning fluid]");
+        b.RiskWith(3, Medical, RiskFlags.None, "poison", null,
+            "[daughter|son|child|baby|toddler|kid|grandson|granddaughter|he|she] [swallowed|ate|drank|has swallowed|has eaten|might have swallowed|got into]");
+        b.RiskWith(2, Medical, Neg, "lethargy", null, "[fever|temperature] [of|is|over|above|] [#|high]", "high fever");
+        b.RiskWith(2, Medical, Neg, null, "stroke",
+            "[arm|leg|hand|face|side] [has gone|went|is|feels|is going|suddenly went] [numb|weak|dead|limp]", "[speech|voice|words] [sounds|is|are|seem|sound] [weird|strange|off|funny|garbled|jumbled]",
+            "[suddenly|very] confused", "can not find [my|his|her] words");
         b.RiskWith(2, Medical, Neg, null, "redflag",
-            "chest pain", "chest [hurts|is hurting|feels tight|is tight|feels heavy|feels like]", "pain in my chest", "pressure in my chest", "tightness in my chest");
+            "chest pain", "chest [hurts|is hurting|feels tight|is tight|feels heavy|feels like]", "pain in my chest", "pressure in my chest", "tightness in my chest",
+            "[clutching|grabbing|holding|gripping] [his|her|my|their] chest");
         b.RiskWith(2, Medical, Neg, null, "longseizure", "[seizure|seizures|convulsing]");
         b.Risk(2, Medical, Neg,
             "trouble breathing", "hard to breathe", "difficulty breathing", "short of breath", "shortness of breath", "struggling to breathe",
@@ -93,7 +110,9 @@ internal static class EnglishLexicon
             "empty inside", "hate myself", "[a|such a] burden", "cry every [night|day]", "crying every [night|day]", "crying all the time",
             "[completely|so|all] alone", "[lonely|so lonely]", "pointless", "[a|such a] failure", "want to disappear", "falling apart",
             "panic attack*", "[feel|feeling] trapped", "no way out", "[nobody|no one] cares", "lose my mind", "feel like i am drowning",
-            "nothing matters", "give up on everything", "miserable");
+            "nothing matters", "give up on everything", "miserable", "[anxious|anxiety]", "hate my life", "done with everything", "no future", "can not see a future",
+            "[feel|feeling|so] [low|down|numb|empty]", "heart is breaking", "heartbroken", "dying inside", "can not stop crying", "funeral", "grieving",
+            "passed away [yesterday|last night|this morning|last week|recently]", "put [our|my|the] [old|] [dog|cat|pet] to sleep", "[terminal|diagnosed with cancer|tumour|tumor]");
         b.Risk(1, Distress, RiskFlags.None, "i am not [okay|ok|alright|fine]", "not coping");
 
         // Idioms and topics that look like risk and are not.
@@ -113,18 +132,25 @@ internal static class EnglishLexicon
         b.Cue("plan", "ready", "prepared", "saved up", "stockpil*", "know where", "know how", "picked a date", "set a date", "made up my mind", "my decision",
             "[decided|have decided]", "gave away my", "said [my|] goodbye*", "tonight is the night", "today is the day", "already tied", "[tied|made] a noose",
             "going to do it", "do it [tonight|tomorrow|today]", "wrote letters", "written letters");
-        b.Cue("act", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
+        b.Cue("act", "could be it", "this is it", "be the night", "be the day", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
             "when [everyone|they|my family] [is|are] asleep", "nobody will find");
-        b.Cue("means", Pills, "[rope|noose|gun|rifle|pistol|knife|razor|blade|charcoal|bleach|antifreeze|poison]", "[bridge|roof|ledge|train|tracks]");
+        b.Cue("means", Pills, "bottle of [pills|tablets|sleeping pills|painkillers]", "[rope|noose|gun|rifle|pistol|knife|razor|blade|charcoal|bleach|antifreeze|poison]", "[bridge|roof|ledge|train|tracks]");
         b.Cue("place", High, "[standing|sitting] on [the|a] [edge|railing]", "train station", "tracks");
         b.Cue("garage", "garage");
         b.Cue("fiction", "[movie|film|book|novel|story|character|show|series|drama|episode|scene|essay|article|news|song|game|documentary|play]");
         b.Cue("past", "used to", "years ago", "last year", "a year ago", "last month", "in the past", "when i was [younger|a teen|a teenager|a kid|in school|in college]", "turned out");
-        b.Cue("recovery", "[doing|feeling|much|a lot|so much] better", "recovered", "[have|i] stopped", "clean for", "doing well", "[good|fine|okay] now");
+        b.Cue("recovery", "[doing|feeling|much|a lot|so much] better", "recovered", "[have|i] stopped", "clean for", "doing well", "[good|fine|okay] now",
+            "not anymore", "do not anymore", "no longer");
+        b.Cue("hypothetical", "what [should|do|would|can] [i|you|we|one] do if", "what if", "how [do|can|would] [i|you|we] [tell|know|recognize|spot] if", "signs of", "symptoms of", "what are the");
+        b.Cue("careabout", "[care|notice|miss me|be sad|cry|be happier|be better off|even notice|come to my funeral]");
+        b.Cue("poison", Pills, "[bleach|detergent|cleaner|battery|poison|chemicals|alcohol]");
+        b.Cue("lethargy", "[very|really|so] [sleepy|drowsy|floppy|lethargic]", "[lethargic|floppy|unresponsive]", "hard to wake", "will not drink", "not drinking", "stiff neck", "rash");
+        b.Cue("stroke", "[slurred|slurring]", "[face|mouth] [is|looks|] [drooping|droopy]", "[arm|leg|side] [has gone|went|is|feels] [numb|weak]",
+            "[speech|voice|words] [sounds|is|are] [weird|strange|off|funny|garbled|jumbled]", "[suddenly|very] confused", "can not [lift|raise] [his|her|my] arm");
         b.Cue("present", "right now", "again", "now i", "since this morning", "still");
         b.Cue("mild", "a bit", "a little", "slightly", "bit of");
         b.Cue("exertion", "after [climbing|exercise|exercising|running|working out|the gym|walking|a run|a workout|sports]", "when i [run|climb|exercise|work out]");
-        b.Cue("redflag", "[left|right|my] arm", "down my arm", "[into|to] my jaw", "jaw", "sweating", "sweaty", "cold sweat", "crushing", "squeezing", "elephant",
+        b.Cue("redflag", "[left|right|my] arm", "down my arm", "[into|to] my jaw", "jaw", "sweating", "sweaty", "cold sweat", "collapsed", "clammy", "crushing", "squeezing", "elephant",
             "severe", "worst", "radiating", "[short of|can not catch my] breath", "nauseous");
         b.Cue("neuro", "[confused|vomiting|throwing up|unconscious|passed out|will not wake up|drowsy|slurring]");
         b.Cue("longseizure", "[more than|over|longer than] [five|#|a few] minutes", "will not stop", "not stopping");
