@@ -202,7 +202,7 @@ public static class EmergencyDetector
             foreach (var core in cores)
             {
                 var entry = _entries[core.Id];
-                var support = context.Supports(core, out var evidence);
+                var support = context.Supports(core, !entry.Flags.HasFlag(RiskFlags.MeansInherent), out var evidence);
                 if (context.CueBefore("intent", core))
                 {
                     support++;
@@ -219,13 +219,18 @@ public static class EmergencyDetector
                     }
                 }
 
+                if (support == 0 && context.Normalized.Laughing && context.HasCue("fiction", core))
+                {
+                    continue; // "이 드라마 결말 때문에 죽고 싶어 ㅋㅋ": hyperbole about a show
+                }
+
                 verdict.Offer(support > 0 ? 3 : 2, support > 0 ? EmergencyCategory.SuicideIntent : EmergencyCategory.SelfHarm, [entry.Evidence, .. evidence]);
             }
 
             foreach (var w in weak)
             {
                 var entry = _entries[w.Id];
-                var support = context.Supports(w, out var evidence);
+                var support = context.Supports(w, includeMeans: true, out var evidence);
                 if (entry.Flags.HasFlag(RiskFlags.IntentBuilt) || context.CueBefore("intent", w))
                 {
                     support++;
@@ -259,6 +264,8 @@ public static class EmergencyDetector
         private sealed class Context(CompiledLexicon lexicon, NormalizedText normalized, string text, List<(int Id, int Start, int End)> found)
         {
             private LexiconEntry Entry((int Id, int Start, int End) m) => lexicon._entries[m.Id];
+
+            public NormalizedText Normalized => normalized;
 
             /// <summary>Whether two matches share text; English phrases are padded, so neighbours share one space and do not overlap.</summary>
             public bool Overlap((int Id, int Start, int End) a, (int Id, int Start, int End) b)
@@ -296,14 +303,14 @@ public static class EmergencyDetector
             }
 
             /// <summary>How many time, plan and means cues (outside the phrase) support a self-harm phrase.</summary>
-            public int Supports((int Id, int Start, int End) risk, out List<string> evidence)
+            public int Supports((int Id, int Start, int End) risk, bool includeMeans, out List<string> evidence)
             {
                 evidence = [];
                 var count = 0;
                 foreach (var m in found)
                 {
                     var e = Entry(m);
-                    if (e.Kind == EntryKind.Cue && e.Tag is "time" or "plan" or "means" && !Overlap(m, risk) &&
+                    if (e.Kind == EntryKind.Cue && (e.Tag is "time" or "plan" || (includeMeans && e.Tag is "means")) && !Overlap(m, risk) &&
                         !evidence.Contains(e.Evidence, StringComparer.Ordinal))
                     {
                         count++;

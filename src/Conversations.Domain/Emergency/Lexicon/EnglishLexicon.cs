@@ -32,9 +32,7 @@ internal static class EnglishLexicon
             "[considering|contemplating|attempt|attempted|commit|committing] suicide", "never wake up", "not wake up [again|tomorrow]",
             "want [it|everything] [all|] to end", "end it all", "ending it all", "end everything", "point [of|in] [living|being alive|going on|life]",
             "not worth living", "never [been|was] born", "stop living", "not exist anymore",
-            "[cutting|cut|cuts] myself", "[hurt|hurting|harm|harming] myself", "self harm", "self harming", "[burn|burned|burnt|burning] myself",
-            "[hit|hitting|punch|punching|starve|starving] myself", "[scratch|scratching|cut|cutting|burn|burning|slash|slashing] my " + Body,
-            "until [it|they|i] [bleed|bleeds]", "noose", "[hang|hanging] myself", "[shoot|shooting] myself", "[cut|slit|slice] my [wrist|wrists]",
+            "noose", "[hang|hanging] myself", "[shoot|shooting] myself", "[cut|slit|slice] my [wrist|wrists]",
             "[drown|poison|gas|suffocate] myself", "jump off [a|the] " + High, "jump from [a|the] " + High,
             "[step|jump|throw myself|walk|lie down] in front of [a|the|the next] [train|bus|car|truck]",
             "drive [my car|] [off|into] [a|the] [cliff|bridge|wall|tree|river]", "[overdose|overdosing]", "overdose on",
@@ -43,7 +41,19 @@ internal static class EnglishLexicon
             "[tired|sick] of [living|being alive|life|existing|being here]", "[better|happier|easier] [off|] if i [just|] [died|disappeared|was gone|were gone|was not here|was not around|was dead]",
             "[sleep|go to sleep] forever", "hope i [crash|die|do not wake up|never wake up|get hit|do not make it]", "do [something|this|that|it] to myself", "[might|could|would] do to myself",
             "giving [my stuff|my things|my belongings|my possessions|away my stuff|away my things|away my belongings|away my possessions|away my]", "gave away my [stuff|things|belongings|possessions]");
+        b.Risk(2, SelfHarm, Core,
+            "feel like [ending it|ending it all|dying|killing myself|giving up on life|disappearing forever]",
+            "[pray|hope|wish] [that|] i [will not|do not|never|would not|will never] wake up", "[use|using] [it|the gun|a gun|the knife|a knife|them|the pills] on myself",
+            "[take|taking|swallow|swallowing] [everything|all the pills|all the meds|all the medicine|every pill] [in|from] the [medicine cabinet|cabinet|bathroom cabinet|drawer|bathroom]");
+        b.Risk(2, SelfHarm, RiskFlags.Core, "not [think|believe|expect] i will be [around|here] [much longer|for long|long]", "not going to be around [much longer|for long]");
+        b.RiskWith(3, Suicide, Neg, "means", null, "[stockpiling|hoarding|stockpiled|hoarded|been saving up|been collecting|been saving]");
         b.RiskWith(2, SelfHarm, Core, "careabout", null, "if i [died|die|was dead|were dead|disappeared|was gone|were gone|killed myself]");
+
+        // Self-harm acts: the blade or lighter is how, not a plan, so means do not raise them.
+        b.Risk(2, SelfHarm, Core | RiskFlags.MeansInherent,
+            "[cutting|cut|cuts] myself", "[hurt|hurting|harm|harming] myself", "self harm", "self harming", "[burn|burned|burnt|burning] myself",
+            "[hit|hitting|punch|punching|starve|starving] myself", "[scratch|scratching|cut|cutting|burn|burning|slash|slashing] my " + Body,
+            "until [it|they|i] [bleed|bleeds]");
 
         // Negation is part of these phrases, so a "not" before them does not cancel them.
         b.Risk(2, SelfHarm, RiskFlags.Core, "[no|any|a] reason [for me|] to [live|keep living|go on|be alive|stay alive|keep going]", "life is not worth [it|living]");
@@ -66,14 +76,15 @@ internal static class EnglishLexicon
         // Someone else: resources help, but the answer is not replaced; fiction and news are not a concern.
         b.Risk(2, SelfHarm, RiskFlags.ThirdParty | Neg,
             "[kill|kills|killing] [himself|herself|themselves]", "[end|ends|ending] [his|her|their] [own|] life", "[take|takes|taking] [his|her|their] own life",
-            "wants to die", "[hurt|hurts|hurting|cut|cuts|cutting|harm|harms|harming] [himself|herself|themselves]");
+            "wants to die", "[hurt|hurts|hurting|cut|cuts|cutting|harm|harms|harming] [himself|herself|themselves]",
+            "[cuts|cutting|burns|burning|scratches|scratching] [her|his|their] " + Body);
         b.Risk(1, Distress, RiskFlags.ThirdPartyPast,
             "killed [himself|herself|themselves]", "took [his|her|their] own life", "[committed|died by|died of] suicide");
 
         // Harm to others: a person object after a harm verb; level by what precedes it.
         b.Risk(2, Others, RiskFlags.HarmCore | Neg,
             "[kill|hurt|stab|shoot|strangle|murder|poison|smother|beat up|punch|harm|choke] " + Person,
-            "[killing|hurting|stabbing|shooting|strangling|murdering|poisoning|smothering|harming|choking] " + Person);
+            "[killing|hurting|stabbing|shooting|strangling|murdering|poisoning|smothering|harming|choking|pushing|drowning|dropping|shaking|throwing] " + Person);
         b.Risk(2, Others, Neg,
             "[he|she|husband|wife|boyfriend|girlfriend|partner|father|dad|mother|mom|stepfather|stepdad|brother|ex] [hits|beats|kicks|chokes|slaps|punches|hurts|abuses|hit|beat|choked] me",
             "threatened to [kill|hurt|stab|shoot] me", "[afraid|scared|terrified] [of|that] my [husband|wife|boyfriend|girlfriend|partner|father|dad|ex]");
@@ -85,7 +96,10 @@ internal static class EnglishLexicon
             "[lips|face|skin] [are|is] [turning|going] blue", "turning blue", "[face|mouth|smile] [is|looks|was|] [drooping|droopy]", "[drooping|droopy] [face|mouth]",
             "one side of [his|her|my|their] face", "[slurred|slurring]", "speech is slurred", "talking gibberish", "can not [speak|talk] [suddenly|properly|at all]",
             "can not [lift|move|feel] [his|her|my|their] [left|right|] [arm|leg|hand]", "[left|right|one] side of [his|her|my|their] body is [numb|weak|paralyzed]",
-            "can not see out of one eye", "not responding", "unresponsive", "will not wake up", "unconscious", "will not stop bleeding",
+            "can not see out of one eye", "not responding", "not answering", "unresponsive", "no pulse",
+            "[he|she|they|baby|dad|mom|mum|friend|husband|wife|son|daughter|grandma|grandpa|grandfather|grandmother|child|father|mother] will not wake up",
+            "can not move [the|his|her|my|their] [left|right] side", "can not move [his|her|my|their] [left|right|] [arm|leg|hand]",
+            "[lips|face|skin] [are|is|look|looks|turning|going|turned|went] [blue|bluish|grey|gray|purple]", "unconscious", "will not stop bleeding",
             "[bleeding|blood] will not stop", "worst headache of my life", "thunderclap", "[having|had] a heart attack", "[having|had] a stroke",
             "[crushing|squeezing] [chest pain|pain in my chest]");
         b.RiskWith(3, Medical, Neg, "neuro", null, "hit [his|her|my|their] head");
@@ -98,11 +112,11 @@ internal static class EnglishLexicon
             "[suddenly|very] confused", "can not find [my|his|her] words");
         b.RiskWith(2, Medical, Neg, null, "redflag",
             "chest pain", "chest [hurts|is hurting|feels tight|is tight|feels heavy|feels like]", "pain in my chest", "pressure in my chest", "tightness in my chest",
-            "[clutching|grabbing|holding|gripping] [his|her|my|their] chest");
+            "[clutching|grabbing|holding|gripping] [his|her|my|their] chest", "pain in the middle of my chest");
         b.RiskWith(2, Medical, Neg, null, "longseizure", "[seizure|seizures|convulsing]");
         b.Risk(2, Medical, Neg,
             "trouble breathing", "hard to breathe", "difficulty breathing", "short of breath", "shortness of breath", "struggling to breathe",
-            "[fainted|passed out|blacked out]", "collapsed", "bleeding [heavily|a lot]", "heavy bleeding", "heart is racing", "going to pass out");
+            "[fainted|passed out|blacked out]", "collapsed", "wheezing", "baby [has not|is not|has stopped|stopped|is not] [moved|moving|kicking|kicked]", "bleeding [heavily|a lot]", "heavy bleeding", "heart is racing", "going to pass out");
 
         // Distress.
         b.Risk(1, Distress, Neg,
@@ -112,7 +126,9 @@ internal static class EnglishLexicon
             "panic attack*", "[feel|feeling] trapped", "no way out", "[nobody|no one] cares", "lose my mind", "feel like i am drowning",
             "nothing matters", "give up on everything", "miserable", "[anxious|anxiety]", "hate my life", "done with everything", "no future", "can not see a future",
             "[feel|feeling|so] [low|down|numb|empty]", "heart is breaking", "heartbroken", "dying inside", "can not stop crying", "funeral", "grieving",
-            "passed away [yesterday|last night|this morning|last week|recently]", "put [our|my|the] [old|] [dog|cat|pet] to sleep", "[terminal|diagnosed with cancer|tumour|tumor]");
+            "passed away [yesterday|last night|this morning|last week|recently]", "put [our|my|the] [old|] [dog|cat|pet] to sleep", "[terminal|diagnosed with cancer|tumour|tumor]",
+            "what is the point", "nothing will [ever|] get better", "never get better", "stopped enjoying", "do not enjoy anything", "no energy",
+            "exhausted all the time", "hospice", "saying [our|my] goodbyes", "palliative");
         b.Risk(1, Distress, RiskFlags.None, "i am not [okay|ok|alright|fine]", "not coping");
 
         // Idioms and topics that look like risk and are not.
@@ -120,28 +136,28 @@ internal static class EnglishLexicon
             "died laughing", "dying to", "dying of [boredom|laughter]", "die [my|your|her|his|their] [hair|clothes|shirt]",
             "[killing|kill] myself [trying|to finish|working|with work|at work|at the gym|over this|for this]",
             "[embarrassed|embarrassing|mortified] i [want|wanted|could] to die", "[embarrassed|embarrassing|mortified] i could die",
-            "suicide [rate|rates|prevention|hotline|statistics|awareness|squad]", "overdose [of|on] [caffeine|sugar|chocolate]",
+            "suicide [rate|rates|prevention|hotline|statistics|awareness|squad]", "myself laughing", "overdose [of|on] [caffeine|sugar|chocolate]",
             "[rather|would rather] die than", "end it with", "ending it with", "jump [in|into] the [pool|lake|water|sea]", "jump [rope|start]",
             "killing [it|them] [on stage|at work|out there]", "[killed|kill|killing] it", "shoot [a|the] [photo|video|film|movie|scene]");
 
         // Context cues.
         b.Cue("intent", "i am going to", "i will", "i am about to", "plan to", "planning", "planned", "plan on", "decided to", "ready to", "intend to", "i am [really|finally|just] going to", "tonight i");
-        b.Cue("wish", "want to", "wanted to", "wish i could", "thoughts of", "[thinking|thought] [of|about]", "urge to", "urges to", "feel like",
+        b.Cue("wish", "images of", "visions of", "want to", "wanted to", "wish i could", "thoughts of", "[thinking|thought] [of|about]", "urge to", "urges to", "feel like",
             "[scared|afraid|terrified|worried] [i will|i might|i would|i am going to|of]", "fantasize about");
         b.Cue("time", "tonight", "tomorrow", "today", "this weekend", "right now", "after this", "in an hour", "this evening", "[on|this] [friday|saturday|sunday|monday|tuesday|wednesday|thursday]");
         b.Cue("plan", "ready", "prepared", "saved up", "stockpil*", "know where", "know how", "picked a date", "set a date", "made up my mind", "my decision",
-            "[decided|have decided]", "gave away my", "said [my|] goodbye*", "tonight is the night", "today is the day", "already tied", "[tied|made] a noose",
+            "[decided|have decided]", "gave away my", "made peace with it", "[picked|chose|found|scouted] [the|a] [spot|place|location]", "said [my|] goodbye*", "tonight is the night", "today is the day", "already tied", "[tied|made] a noose",
             "going to do it", "do it [tonight|tomorrow|today]", "wrote letters", "written letters");
         b.Cue("act", "could be it", "this is it", "be the night", "be the day", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
             "when [everyone|they|my family] [is|are] asleep", "nobody will find");
-        b.Cue("means", Pills, "bottle of [pills|tablets|sleeping pills|painkillers]", "[rope|noose|gun|rifle|pistol|knife|razor|blade|charcoal|bleach|antifreeze|poison]", "[bridge|roof|ledge|train|tracks]");
+        b.Cue("means", Pills, "bottle of [pills|tablets|sleeping pills|painkillers]", "[rope|noose|gun|rifle|pistol|knife|razor|blade|charcoal|bleach|antifreeze|poison|tablets]", "[bridge|roof|ledge|train|tracks]");
         b.Cue("place", High, "[standing|sitting] on [the|a] [edge|railing]", "train station", "tracks");
         b.Cue("garage", "garage");
         b.Cue("fiction", "[movie|film|book|novel|story|character|show|series|drama|episode|scene|essay|article|news|song|game|documentary|play]");
         b.Cue("past", "used to", "years ago", "last year", "a year ago", "last month", "in the past", "when i was [younger|a teen|a teenager|a kid|in school|in college]", "turned out");
         b.Cue("recovery", "[doing|feeling|much|a lot|so much] better", "recovered", "[have|i] stopped", "clean for", "doing well", "[good|fine|okay] now",
             "not anymore", "do not anymore", "no longer");
-        b.Cue("hypothetical", "what [should|do|would|can] [i|you|we|one] do if", "what if", "how [do|can|would] [i|you|we] [tell|know|recognize|spot] if", "signs of", "symptoms of", "what are the");
+        b.Cue("hypothetical", "when i [think|worry|get nervous|get anxious|am anxious|am stressed|am nervous]", "what [should|do|would|can] [i|you|we|one] do if", "what if", "how [do|can|would] [i|you|we] [tell|know|recognize|spot] if", "signs of", "symptoms of", "what are the");
         b.Cue("careabout", "[care|notice|miss me|be sad|cry|be happier|be better off|even notice|come to my funeral]");
         b.Cue("poison", Pills, "[bleach|detergent|cleaner|battery|poison|chemicals|alcohol]");
         b.Cue("lethargy", "[very|really|so] [sleepy|drowsy|floppy|lethargic]", "[lethargic|floppy|unresponsive]", "hard to wake", "will not drink", "not drinking", "stiff neck", "rash");
@@ -151,7 +167,7 @@ internal static class EnglishLexicon
         b.Cue("mild", "a bit", "a little", "slightly", "bit of");
         b.Cue("exertion", "after [climbing|exercise|exercising|running|working out|the gym|walking|a run|a workout|sports]", "when i [run|climb|exercise|work out]");
         b.Cue("redflag", "[left|right|my] arm", "down my arm", "[into|to] my jaw", "jaw", "sweating", "sweaty", "cold sweat", "collapsed", "clammy", "crushing", "squeezing", "elephant",
-            "severe", "worst", "radiating", "[short of|can not catch my] breath", "nauseous");
+            "severe", "worst", "radiating", "spreading", "to my back", "really bad", "[short of|can not catch my] breath", "nauseous");
         b.Cue("neuro", "[confused|vomiting|throwing up|unconscious|passed out|will not wake up|drowsy|slurring]");
         b.Cue("longseizure", "[more than|over|longer than] [five|#|a few] minutes", "will not stop", "not stopping");
         return b.Entries;

@@ -40,6 +40,9 @@ internal enum RiskFlags
     /// <summary>Harm to others verb with a person object: level 2 with "want to", level 3 with intent.</summary>
     HarmCore = 64,
 
+    /// <summary>A self-harm act whose instrument is part of it: means do not raise it to level 3.</summary>
+    MeansInherent = 256,
+
     /// <summary>The phrase object is the speaker ("나 죽일 거야" said of someone else): dropped.</summary>
     CheckSpeakerObject = 128,
 }

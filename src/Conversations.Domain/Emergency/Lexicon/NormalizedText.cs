@@ -22,8 +22,11 @@ internal sealed class NormalizedText
         ["selfharm"] = "self harm", ["od"] = "overdose", ["oded"] = "overdosed", ["od'd"] = "overdosed", ["u"] = "you",
     };
 
-    private NormalizedText(string english, int[] wordAt, string[] words, int[] clauseOf, string korean)
+    private static readonly string[] LaughterMarks = ["ㅋㅋ", "ㅎㅎ", "lol", "lmao", "haha", "😂", "🤣"];
+
+    private NormalizedText(string english, int[] wordAt, string[] words, int[] clauseOf, string korean, bool laughing)
     {
+        Laughing = laughing;
         English = english;
         WordAt = wordAt;
         Words = words;
@@ -42,6 +45,9 @@ internal sealed class NormalizedText
 
     /// <summary>The clause number of each word.</summary>
     public int[] ClauseOf { get; }
+
+    /// <summary>Whether the text laughs ("ㅋㅋ", "lol", "😂"): with a fiction cue it marks hyperbole.</summary>
+    public bool Laughing { get; }
 
     /// <summary>Hangul and digits with spacing removed and '|' at clause boundaries: "오늘밤에죽을거야|".</summary>
     public string Korean { get; }
@@ -111,10 +117,11 @@ internal sealed class NormalizedText
         }
 
         Flush(word, words);
-        return Build(words, korean.ToString());
+        var laughing = LaughterMarks.Any(mark => text.Contains(mark, StringComparison.OrdinalIgnoreCase));
+        return Build(words, korean.ToString(), laughing);
     }
 
-    private static NormalizedText Build(List<string> words, string korean)
+    private static NormalizedText Build(List<string> words, string korean, bool laughing)
     {
         var english = new StringBuilder(words.Sum(w => w.Length + 1) + 2);
         var wordAt = new List<int>(english.Capacity);
@@ -138,7 +145,7 @@ internal sealed class NormalizedText
 
         english.Append(' ');
         wordAt.Add(words.Count);
-        return new NormalizedText(english.ToString(), [.. wordAt], [.. words], clauseOf, korean);
+        return new NormalizedText(english.ToString(), [.. wordAt], [.. words], clauseOf, korean, laughing);
     }
 
     private static void Flush(StringBuilder word, List<string> words)
