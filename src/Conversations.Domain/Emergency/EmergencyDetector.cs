@@ -126,9 +126,22 @@ public static class EmergencyDetector
                 var flags = entry.Flags;
                 if (flags.HasFlag(RiskFlags.ThirdPartyPast) || flags.HasFlag(RiskFlags.ThirdParty))
                 {
-                    if (!context.HasCue("fiction", match))
+                    if (context.HasCue("fiction", match))
                     {
-                        verdict.Offer(flags.HasFlag(RiskFlags.ThirdPartyPast) ? 1 : Math.Min(entry.Level, 2), entry.Category, [entry.Evidence]);
+                        continue;
+                    }
+
+                    if (flags.HasFlag(RiskFlags.ThirdPartyPast))
+                    {
+                        verdict.Offer(1, EmergencyCategory.Distress, [entry.Evidence]);
+                    }
+                    else if (context.Supports(match, includeMeans: true, out var evidence) > 0)
+                    {
+                        verdict.Offer(3, EmergencyCategory.SuicideIntent, [entry.Evidence, .. evidence]); // someone else, with means or a time
+                    }
+                    else
+                    {
+                        verdict.Offer(Math.Min(entry.Level, 2), entry.Category, [entry.Evidence]);
                     }
 
                     continue;
@@ -307,10 +320,11 @@ public static class EmergencyDetector
             {
                 evidence = [];
                 var count = 0;
+                var includeTime = !Entry(risk).Flags.HasFlag(RiskFlags.Passive);
                 foreach (var m in found)
                 {
                     var e = Entry(m);
-                    if (e.Kind == EntryKind.Cue && (e.Tag is "time" or "plan" || (includeMeans && e.Tag is "means")) && !Overlap(m, risk) &&
+                    if (e.Kind == EntryKind.Cue && ((includeTime && e.Tag is "time") || e.Tag is "plan" || (includeMeans && e.Tag is "means")) && !Overlap(m, risk) &&
                         !evidence.Contains(e.Evidence, StringComparer.Ordinal))
                     {
                         count++;

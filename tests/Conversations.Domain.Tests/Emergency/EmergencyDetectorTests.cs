@@ -81,6 +81,8 @@ public sealed class EmergencyDetectorTests
     [Fact]
     public void Ideation_without_a_plan_is_level_2_and_distress_is_level_1()
     {
+        EmergencyDetector.Assess("I hope I don't wake up tomorrow.").Level.ShouldBe(2);
+        EmergencyDetector.Assess("I don't really want to live.").Level.ShouldBe(2);
         EmergencyDetector.Assess("I want to die.").Level.ShouldBe(2);
         EmergencyDetector.Assess("I feel so hopeless.").ShouldSatisfyAllConditions(
             a => a.Level.ShouldBe(1),
@@ -89,9 +91,10 @@ public sealed class EmergencyDetectorTests
     }
 
     [Fact]
-    public void Someone_else_at_risk_is_level_2_and_fiction_is_nothing()
+    public void Someone_else_at_risk_is_level_2_or_3_with_means_or_a_time_and_fiction_is_nothing()
     {
-        EmergencyDetector.Assess("My friend says she's going to kill herself tonight.").Level.ShouldBe(2);
+        EmergencyDetector.Assess("My friend says she wants to kill herself.").Level.ShouldBe(2);
+        EmergencyDetector.Assess("My friend says she's going to kill herself tonight.").Level.ShouldBe(3);
         EmergencyDetector.Assess("We watched a movie where the main character kills himself.").Level.ShouldBe(0);
         EmergencyDetector.Assess("My uncle killed himself last year.").Level.ShouldBe(1);
     }

@@ -24,13 +24,11 @@ internal static class EnglishLexicon
         // Self-harm and suicide: cores are level 2 alone and level 3 with intent, time, plan or means.
         b.Risk(2, SelfHarm, Core,
             "[kill|killing|kills|killed] myself", "end my [own|] life", "ending my [own|] life", "take my [own|] life", "taking my [own|] life",
-            "[want|wanted|wanting] to die", "[really|just] want to die", "wish i [was|were|could be] dead", "wish i [was|were] not alive",
-            "[better|be better] off dead", "better off without me", "better off if i [was|were] [gone|not around|not here|dead]", "if i [was|were] gone",
+            "[want|wanted|wanting] to die", "better [off|] without me",  "better off if i [was|were] [gone|not around|not here|dead]", "if i [was|were] gone",
             "if i [was|were] not around", "do not want to [live|be alive|exist|be here|wake up|go on|be around] [anymore|]",
             "[suicidal|suicidal thoughts|suicidal feelings]", "[think|thinking|thought] about suicide", "thoughts of [suicide|dying|death|killing myself|ending my life|ending it]",
             "[think|thinking|thought] about [dying|killing myself|ending my life|ending it|ending it all|taking my life]",
-            "[considering|contemplating|attempt|attempted|commit|committing] suicide", "never wake up", "not wake up [again|tomorrow]",
-            "want [it|everything] [all|] to end", "end it all", "ending it all", "end everything", "point [of|in] [living|being alive|going on|life]",
+            "[considering|contemplating|attempt|attempted|commit|committing] suicide", "want [it|everything] [all|] to end", "end it all", "ending it all", "end everything", "point [of|in] [living|being alive|going on|life]",
             "not worth living", "never [been|was] born", "stop living", "not exist anymore",
             "noose", "[hang|hanging] myself", "[shoot|shooting] myself", "[cut|slit|slice] my [wrist|wrists]",
             "[drown|poison|gas|suffocate] myself", "jump off [a|the] " + High, "jump from [a|the] " + High,
@@ -39,11 +37,15 @@ internal static class EnglishLexicon
             "[take|taking|swallow|swallowing] [all|every|all of|the rest of] [my|the|] " + Pills,
             "[take|taking|swallow|swallowing] [a|the] whole [bottle|box|pack] of [my|] " + Pills,
             "[tired|sick] of [living|being alive|life|existing|being here]", "[better|happier|easier] [off|] if i [just|] [died|disappeared|was gone|were gone|was not here|was not around|was dead]",
-            "[sleep|go to sleep] forever", "hope i [crash|die|do not wake up|never wake up|get hit|do not make it]", "do [something|this|that|it] to myself", "[might|could|would] do to myself",
+            "do [something|this|that|it] to myself", "[might|could|would] do to myself",
             "giving [my stuff|my things|my belongings|my possessions|away my stuff|away my things|away my belongings|away my possessions|away my]", "gave away my [stuff|things|belongings|possessions]");
+        b.Risk(2, SelfHarm, Core | RiskFlags.Passive,
+            "wish i [was|were|could be] dead", "wish i [was|were] not alive", "[better|be better] off dead", "never wake up", "not wake up [again|tomorrow]",
+            "[sleep|go to sleep] forever", "hope i [crash|die|do not wake up|never wake up|get hit|do not make it]", "[to|and|so i|so that i] [not|never] wake up",
+            "[pray|hope|wish] [that|] i [will not|do not|never|would not|will never] wake up");
         b.Risk(2, SelfHarm, Core,
             "feel like [ending it|ending it all|dying|killing myself|giving up on life|disappearing forever]",
-            "[pray|hope|wish] [that|] i [will not|do not|never|would not|will never] wake up", "[use|using] [it|the gun|a gun|the knife|a knife|them|the pills] on myself",
+            "[use|using] [it|the gun|a gun|the knife|a knife|them|the pills] on myself",
             "[take|taking|swallow|swallowing] [everything|all the pills|all the meds|all the medicine|every pill] [in|from] the [medicine cabinet|cabinet|bathroom cabinet|drawer|bathroom]");
         b.Risk(2, SelfHarm, RiskFlags.Core, "not [think|believe|expect] i will be [around|here] [much longer|for long|long]", "not going to be around [much longer|for long]");
         b.RiskWith(3, Suicide, Neg, "means", null, "[stockpiling|hoarding|stockpiled|hoarded|been saving up|been collecting|been saving]");
@@ -61,6 +63,8 @@ internal static class EnglishLexicon
         // Weak: only with intent, a plan or another core (a relationship can be "ended" tonight too).
         b.Risk(2, SelfHarm, Weak, "[end|ending] it", "will not be [here|around] [tomorrow|anymore|much longer]", "this is my last [message|conversation|goodbye|day]",
             "goodbye forever", "i will be gone", "will not need [it|them|this|my stuff|my things|anything] [anymore|]");
+        // Readiness or a plan is in these phrases themselves: one more cue (a time, a plan step, means) makes level 3.
+        b.Risk(2, SelfHarm, Weak | RiskFlags.IntentBuilt, "i am ready to go [now|]", "i am finally going to do it", "i [have|made|got] a plan");
         b.RiskWith(2, SelfHarm, Weak, "place", null, "jump", "[jumping|leap|leaping]");
 
         // Level 3 outright: an act under way or done, written goodbyes, seeking a method.
@@ -92,7 +96,7 @@ internal static class EnglishLexicon
 
         // Medical emergencies: level 3 signs, level 2 symptoms (level 3 with red flags).
         b.Risk(3, Medical, Neg,
-            "can not breathe", "can not catch my breath", "not breathing", "stopped breathing", "throat is [closing|swelling]", "throat [closing|swelling] up",
+            "can not breathe", "can not catch my breath", "not breathing", "stopped breathing", "throat is [closing|swelling]", "throat [closing|swelling] up", "[tongue|throat] [is|are] [swelling|swollen]",
             "[lips|face|skin] [are|is] [turning|going] blue", "turning blue", "[face|mouth|smile] [is|looks|was|] [drooping|droopy]", "[drooping|droopy] [face|mouth]",
             "one side of [his|her|my|their] face", "[slurred|slurring]", "speech is slurred", "talking gibberish", "can not [speak|talk] [suddenly|properly|at all]",
             "can not [lift|move|feel] [his|her|my|their] [left|right|] [arm|leg|hand]", "[left|right|one] side of [his|her|my|their] body is [numb|weak|paralyzed]",
@@ -106,6 +110,8 @@ internal static class EnglishLexicon
         b.Risk(3, Medical, RiskFlags.None, "[swallowed|drank|ate|drunk] [some|some of the|the|a|] [bleach|detergent|drain cleaner|antifreeze|battery|button battery|poison|rat poison|weed killer|laundry pod|cleaning fluid]");
         b.RiskWith(3, Medical, RiskFlags.None, "poison", null,
             "[daughter|son|child|baby|toddler|kid|grandson|granddaughter|he|she] [swallowed|ate|drank|has swallowed|has eaten|might have swallowed|got into]");
+        b.RiskWith(2, Medical, Neg, null, "fall", "not moving");
+        b.RiskWith(2, Medical, Neg, null, "neuro", "sugar is [very|so|] low", "[low|dropping] blood sugar", "[hypo|hypoglycemic|hypoglycaemic]");
         b.RiskWith(2, Medical, Neg, "lethargy", null, "[fever|temperature] [of|is|over|above|] [#|high]", "high fever");
         b.RiskWith(2, Medical, Neg, null, "stroke",
             "[arm|leg|hand|face|side] [has gone|went|is|feels|is going|suddenly went] [numb|weak|dead|limp]", "[speech|voice|words] [sounds|is|are|seem|sound] [weird|strange|off|funny|garbled|jumbled]",
@@ -116,7 +122,8 @@ internal static class EnglishLexicon
         b.RiskWith(2, Medical, Neg, null, "longseizure", "[seizure|seizures|convulsing]");
         b.Risk(2, Medical, Neg,
             "trouble breathing", "hard to breathe", "difficulty breathing", "short of breath", "shortness of breath", "struggling to breathe",
-            "[fainted|passed out|blacked out]", "collapsed", "wheezing", "baby [has not|is not|has stopped|stopped|is not] [moved|moving|kicking|kicked]", "bleeding [heavily|a lot]", "heavy bleeding", "heart is racing", "going to pass out");
+            "[fainted|passed out|blacked out]", "collapsed", "wheezing", "not making sense", "[no|not had a|not had any|has not had a] wet [nappy|nappies|diaper|diapers]",
+            "beat out of my chest", "[face|lips] [is|are] swelling", "vomiting blood", "coughing up blood", "baby [has not|is not|has stopped|stopped|is not] [moved|moving|kicking|kicked]", "bleeding [heavily|a lot]", "heavy bleeding", "heart is racing", "going to pass out");
 
         // Distress.
         b.Risk(1, Distress, Neg,
@@ -142,11 +149,11 @@ internal static class EnglishLexicon
 
         // Context cues.
         b.Cue("intent", "i am going to", "i will", "i am about to", "plan to", "planning", "planned", "plan on", "decided to", "ready to", "intend to", "i am [really|finally|just] going to", "tonight i");
-        b.Cue("wish", "images of", "visions of", "want to", "wanted to", "wish i could", "thoughts of", "[thinking|thought] [of|about]", "urge to", "urges to", "feel like",
+        b.Cue("wish", "[telling|tell|told|tells] me to", "images of", "visions of", "want to", "wanted to", "wish i could", "thoughts of", "[thinking|thought] [of|about]", "urge to", "urges to", "feel like",
             "[scared|afraid|terrified|worried] [i will|i might|i would|i am going to|of]", "fantasize about");
         b.Cue("time", "tonight", "tomorrow", "today", "this weekend", "right now", "after this", "in an hour", "this evening", "[on|this] [friday|saturday|sunday|monday|tuesday|wednesday|thursday]");
         b.Cue("plan", "ready", "prepared", "saved up", "stockpil*", "know where", "know how", "picked a date", "set a date", "made up my mind", "my decision",
-            "[decided|have decided]", "gave away my", "made peace with it", "[picked|chose|found|scouted] [the|a] [spot|place|location]", "said [my|] goodbye*", "tonight is the night", "today is the day", "already tied", "[tied|made] a noose",
+            "[decided|have decided]", "gave away my", "made peace with it", "[not|no longer] [scared|afraid] anymore", "[sorted|sorting|made|wrote|updated|written] [out|] my will", "[put|putting] my affairs in order", "[picked|chose|found|scouted] [the|a] [spot|place|location]", "said [my|] goodbye*", "tonight is the night", "today is the day", "already tied", "[tied|made] a noose",
             "going to do it", "do it [tonight|tomorrow|today]", "wrote letters", "written letters");
         b.Cue("act", "could be it", "this is it", "be the night", "be the day", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
             "when [everyone|they|my family] [is|are] asleep", "nobody will find");
@@ -167,8 +174,9 @@ internal static class EnglishLexicon
         b.Cue("mild", "a bit", "a little", "slightly", "bit of");
         b.Cue("exertion", "after [climbing|exercise|exercising|running|working out|the gym|walking|a run|a workout|sports]", "when i [run|climb|exercise|work out]");
         b.Cue("redflag", "[left|right|my] arm", "down my arm", "[into|to] my jaw", "jaw", "sweating", "sweaty", "cold sweat", "collapsed", "clammy", "crushing", "squeezing", "elephant",
-            "severe", "worst", "radiating", "spreading", "to my back", "really bad", "[short of|can not catch my] breath", "nauseous");
-        b.Cue("neuro", "[confused|vomiting|throwing up|unconscious|passed out|will not wake up|drowsy|slurring]");
+            "severe", "worst", "radiating", "spreading", "to my back", "bad pain", "[short of|can not catch my] breath", "nauseous");
+        b.Cue("neuro", "[confused|vomiting|throwing up|unconscious|passed out|will not wake up|drowsy|slurring|sweating]", "not making sense");
+        b.Cue("fall", "[fell|fallen|collapsed|fall]");
         b.Cue("longseizure", "[more than|over|longer than] [five|#|a few] minutes", "will not stop", "not stopping");
         return b.Entries;
     }

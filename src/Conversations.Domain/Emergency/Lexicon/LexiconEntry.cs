@@ -40,6 +40,9 @@ internal enum RiskFlags
     /// <summary>Harm to others verb with a person object: level 2 with "want to", level 3 with intent.</summary>
     HarmCore = 64,
 
+    /// <summary>A passive wish ("I hope I don't wake up tomorrow"): a time in it is not a plan, only intent, a plan or means raise it.</summary>
+    Passive = 512,
+
     /// <summary>A self-harm act whose instrument is part of it: means do not raise it to level 3.</summary>
     MeansInherent = 256,
 

@@ -24,6 +24,12 @@ internal sealed class NormalizedText
 
     private static readonly string[] LaughterMarks = ["ㅋㅋ", "ㅎㅎ", "lol", "lmao", "haha", "😂", "🤣"];
 
+    /// <summary>Fillers dropped so "I don't really want to live" reads as "I do not want to live".</summary>
+    private static readonly HashSet<string> Fillers = new(StringComparer.Ordinal)
+    {
+        "really", "just", "honestly", "actually", "truly", "literally", "seriously", "basically", "kinda", "sorta", "simply",
+    };
+
     private NormalizedText(string english, int[] wordAt, string[] words, int[] clauseOf, string korean, bool laughing)
     {
         Laughing = laughing;
@@ -160,6 +166,11 @@ internal sealed class NormalizedText
         if (w.All(char.IsAsciiDigit))
         {
             words.Add("#");
+            return;
+        }
+
+        if (Fillers.Contains(w))
+        {
             return;
         }
 
