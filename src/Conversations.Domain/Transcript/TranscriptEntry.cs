@@ -1,4 +1,44 @@
 namespace Conversations.Domain.Transcript;
 
-/// <summary>One durable line of a conversation: its place in order, who said it, what, when, and the upstream item it came from.</summary>
+/// <summary>Who said a transcript entry.</summary>
+public enum Speaker
+{
+    /// <summary>The person using the app.</summary>
+    User,
+
+    /// <summary>The AI character.</summary>
+    Assistant,
+}
+
+/// <summary>One durable line of a conversation's transcript, ordered by <paramref name="Seq"/>.</summary>
+/// <param name="ItemId">The upstream conversation item it came from, when there is one.</param>
 public sealed record TranscriptEntry(long Seq, Speaker Role, string Text, DateTimeOffset At, string? ItemId);
+
+/// <summary>Wire names of <see cref="Speaker"/>: "user" and "assistant".</summary>
+public static class SpeakerNames
+{
+    /// <summary>"user" or "assistant".</summary>
+    public static string WireName(this Speaker speaker) => speaker switch
+    {
+        Speaker.User => "user",
+        Speaker.Assistant => "assistant",
+        _ => throw new ArgumentOutOfRangeException(nameof(speaker), speaker, null),
+    };
+
+    /// <summary>Parses "user" or "assistant".</summary>
+    public static bool TryParse(string? name, out Speaker speaker)
+    {
+        switch (name)
+        {
+            case "user":
+                speaker = Speaker.User;
+                return true;
+            case "assistant":
+                speaker = Speaker.Assistant;
+                return true;
+            default:
+                speaker = default;
+                return false;
+        }
+    }
+}
