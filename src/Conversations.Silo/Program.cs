@@ -22,5 +22,7 @@ app.MapOpenApi();
 app.MapRealtimeGateway();
 app.MapConversationsApi();
 app.MapCharactersApi();
+app.MapAlertsApi();
+app.MapDashboardApi();
 app.MapDevelopmentTokens();
 await app.RunAsync();
