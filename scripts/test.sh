@@ -25,7 +25,8 @@ dotnet test Conversations.sln -c Release --no-build --nologo \
   --logger "trx" \
   --logger "console;verbosity=minimal" \
   --blame-hang-timeout 15m --blame-hang-dump-type none \
-  "$@" 2>&1 | tee "$results/test-output.log"
+  "$@" 2>&1 | tee "$results/test-output.log" \
+  | grep --line-buffered -v -E "^(Data collector 'Blame' message|Results File:|Additionally, path to test adapters|A total of 1 test files matched)|^$"
 status=${PIPESTATUS[0]}
 set -e
 
