@@ -28,8 +28,14 @@ catch (OperationCanceledException)
 {
     return 130;
 }
-catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or Npgsql.NpgsqlException)
+catch (StartupFailedException)
 {
     // The launcher has printed what failed and stopped what it started.
     return 1;
+}
+catch (InvalidOperationException exception)
+{
+    // Configuration that cannot be bound, e.g. --silos two.
+    Console.Error.WriteLine($"{exception.Message} {exception.InnerException?.Message}");
+    return 2;
 }

@@ -55,11 +55,17 @@ public sealed class ClusterLauncher(
             await Task.WhenAll(_silos.Prepend(_engine).Select(child => child.WaitUntilReadyAsync(timeout, cancellationToken)));
             output.Block(UrlsBanner.Render(_options, upstream, _database.Description, configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], clock.Elapsed, output.Bold));
         }
-        catch (Exception exception)
+        catch (OperationCanceledException)
         {
-            output.Error(exception is OperationCanceledException ? "start-up cancelled" : $"start-up failed: {exception.Message}");
+            output.Error("start-up cancelled");
             await StopAsync(CancellationToken.None);
             throw;
+        }
+        catch (Exception exception)
+        {
+            output.Error($"start-up failed: {exception.Message}");
+            await StopAsync(CancellationToken.None);
+            throw new StartupFailedException(exception);
         }
     }
 
@@ -145,3 +151,6 @@ public sealed class ClusterLauncher(
         }
     }
 }
+
+/// <summary>The launcher could not start everything; it has said why and stopped what it had started.</summary>
+public sealed class StartupFailedException(Exception inner) : Exception(inner.Message, inner);
