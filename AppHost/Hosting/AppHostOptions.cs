@@ -83,7 +83,7 @@ public sealed class AppHostOptions
 
         Every option can also be set as AppHost__<Name> (e.g. AppHost__Silos=3).
         ConnectionStrings__postgres   use this PostgreSQL server instead of starting one
-        OPENAI_API_KEY                silos talk to OpenAI (OPENAI_BASE_URL, default https://api.openai.com/v1)
+        OPENAI_API_KEY                speech-to-speech characters use OpenAI (OPENAI_BASE_URL, default https://api.openai.com/v1)
                                       instead of the local realtime engine
         OTEL_EXPORTER_OTLP_ENDPOINT   export logs, traces and metrics of every child over OTLP
         """;

@@ -26,10 +26,11 @@ public static class ChildSpecs
         var url = options.SiloUrl(index);
         var environment = Common(configuration, url, serviceName: "conversations-silo", instance: name, color);
         environment["ConnectionStrings__postgres"] = connectionString;
-        environment["Upstream__Endpoint"] = upstream.Endpoint.AbsoluteUri.TrimEnd('/');
-        if (upstream.ApiKey is not null)
+        environment["Upstream__Endpoint"] = upstream.EngineEndpoint.AbsoluteUri.TrimEnd('/');
+        if (upstream.OpenAIKey is not null)
         {
-            environment["Upstream__ApiKey"] = upstream.ApiKey;
+            environment["Upstream__OpenAI__ApiKey"] = upstream.OpenAIKey;
+            environment["Upstream__OpenAI__Endpoint"] = upstream.OpenAIEndpoint.AbsoluteUri.TrimEnd('/');
         }
 
         environment["Runtime__NodeId"] = name;
