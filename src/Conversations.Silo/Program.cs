@@ -24,5 +24,6 @@ app.MapConversationsApi();
 app.MapCharactersApi();
 app.MapAlertsApi();
 app.MapDashboardApi();
+app.MapClientSecretsApi();
 app.MapDevelopmentTokens();
 await app.RunAsync();
