@@ -28,10 +28,10 @@ public static class RealtimeEngineExtensions
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<PocketSphinxDecoderPool>();
-        services.AddSingleton<ISpeechRecognizer, PocketSphinxRecognizer>();
+        services.AddSingleton<PocketSphinxRecognizer>();
         services.AddSingleton<FliteSynthesizer>();
         services.AddSingleton<EspeakSynthesizer>();
-        services.AddSingleton<ISpeechSynthesizer, LocalSpeechSynthesizer>();
+        services.AddSingleton<LocalSpeechSynthesizer>();
         services.AddSingleton<EngineServices>();
         services.AddHostedService<EngineWarmUp>();
         return builder;

@@ -132,6 +132,12 @@ internal sealed partial class RealtimeSession
                 _cachedInstructions = run.Settings.Instructions;
             }
         }
+
+        if (run.Status is "completed" && _settings.TurnDetection?.IdleTimeoutMs is { } idle)
+        {
+            // Counted from when the answer has finished playing: response.done plus its audio.
+            ArmIdleTimeout(run.AudioDuration + TimeSpan.FromMilliseconds(idle));
+        }
     }
 
     /// <summary>Tracks a background task so the session waits for it before it ends.</summary>
