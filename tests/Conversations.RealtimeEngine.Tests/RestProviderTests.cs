@@ -150,7 +150,7 @@ public sealed class RestProviderTests : IClassFixture<RestEngineFixture>
     public async Task Chat_provider_that_never_answers_times_out_with_a_code()
     {
         Fake.Chat.Enqueue(new Hang());
-        await using var recorder = await SessionRecorder.StartAsync(_rest.Client(), "rest-chat");
+        await using var recorder = await SessionRecorder.StartAsync(_rest.Client(), "rest-timeout");
         var ct = TestContext.Current.CancellationToken;
         var clock = Stopwatch.StartNew();
 

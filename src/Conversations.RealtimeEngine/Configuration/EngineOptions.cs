@@ -26,6 +26,9 @@ public sealed record EngineOptions
     /// <summary>Events waiting for one client before the slow-client timeout starts to count.</summary>
     public int OutboundQueueCapacity { get; init; } = 512;
 
+    /// <summary>Threads for native speech work (decoding, synthesis); 0 means one per core.</summary>
+    public int SpeechThreads { get; init; }
+
     public RecognitionOptions Recognition { get; init; } = new();
 
     public SynthesisOptions Synthesis { get; init; } = new();

@@ -1,3 +1,4 @@
+using Conversations.RealtimeEngine.Compute;
 using Conversations.RealtimeEngine.Configuration;
 using Conversations.RealtimeEngine.Recognition;
 using Conversations.RealtimeEngine.Sessions;
@@ -27,6 +28,7 @@ public static class RealtimeEngineExtensions
         services.AddMetrics();
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<SpeechWorkers>();
         services.AddSingleton<PocketSphinxDecoderPool>();
         services.AddSingleton<PocketSphinxRecognizer>();
         services.AddSingleton<FliteSynthesizer>();

@@ -12,6 +12,8 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<PocketSphinxDecoder> _idle = [];
     private int _loaded;
+    private int _loadingSpare;
+    private volatile bool _disposed;
 
     public PocketSphinxDecoderPool(IOptions<EngineOptions> options)
     {
@@ -22,17 +24,22 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     /// <summary>Decoders loaded so far.</summary>
     public int Loaded => Volatile.Read(ref _loaded);
 
+    /// <summary>Loaded decoders not leased to an utterance.</summary>
+    public int Idle => _idle.Count;
+
     public async ValueTask<PocketSphinxDecoder> RentAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);
         if (_idle.TryTake(out var decoder))
         {
+            KeepSpare();
             return decoder;
         }
 
         try
         {
-            return await Task.Run(LoadOne, cancellationToken);
+            // A load blocks for about 0.4 s: on its own thread, not the pool's.
+            return await Task.Factory.StartNew(LoadOne, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch
         {
@@ -56,6 +63,39 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
         _slots.Release();
     }
 
+    // When the last idle decoder has just been taken, load one more in the background, so growth in concurrent
+    // utterances does not make the next speaker wait the 0.4 s a load takes.
+    private void KeepSpare()
+    {
+        if (!_idle.IsEmpty || Loaded >= _options.MaxDecoders || Interlocked.CompareExchange(ref _loadingSpare, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    if (Loaded < _options.MaxDecoders && !_disposed)
+                    {
+                        _idle.Add(LoadOne());
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // The next RentAsync loads (and reports) instead.
+                }
+                finally
+                {
+                    Volatile.Write(ref _loadingSpare, 0);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
     /// <summary>Loads decoders ahead of the first utterance.</summary>
     public void Warm(int count)
     {
@@ -67,6 +107,7 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         while (_idle.TryTake(out var decoder))
         {
             decoder.Dispose();

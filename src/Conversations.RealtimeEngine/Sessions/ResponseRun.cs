@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Conversations.RealtimeEngine.Audio;
+using Conversations.RealtimeEngine.Compute;
 using Conversations.RealtimeEngine.Protocol;
 using Conversations.RealtimeEngine.Providers;
 using Conversations.RealtimeEngine.Responders;
@@ -247,7 +248,7 @@ internal sealed class ResponseRun
                 SynthesizedSpeech speech;
                 try
                 {
-                    speech = await synthesizer.SynthesizeAsync(spoken, Settings.Voice, language, token);
+                    speech = await synthesizer.SynthesizeAsync(spoken, Settings.Voice, language, first ? SpeechPriority.Urgent : SpeechPriority.Background, token);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException and not ProviderException)
                 {

@@ -1,4 +1,5 @@
 using Conversations.RealtimeEngine.Audio;
+using Conversations.RealtimeEngine.Compute;
 using Conversations.RealtimeEngine.Configuration;
 using Conversations.RealtimeEngine.Providers;
 using OpenAI.Audio;
@@ -11,7 +12,7 @@ internal sealed class OpenAISpeechSynthesizer(ProviderOptions options) : ISpeech
 {
     private readonly AudioClient _client = new(options.Model!, OpenAIProviders.Credential(options), OpenAIProviders.ClientOptions(options));
 
-    public async Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, string language, CancellationToken cancellationToken)
+    public async Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, string language, SpeechPriority priority, CancellationToken cancellationToken)
     {
         BinaryData audio;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

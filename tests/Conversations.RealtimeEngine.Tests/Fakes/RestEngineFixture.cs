@@ -6,7 +6,8 @@ namespace Conversations.RealtimeEngine.Tests.Fakes;
 /// <summary>A fake OpenAI-compatible API and an engine whose models use it.</summary>
 /// <remarks>
 /// <c>rest-chat</c>: chat model over REST, local speech. <c>rest-all</c>: chat, transcription and speech over REST.
-/// <c>rest-retry</c>: like rest-chat but with one retry. Timeouts are 1 s so the fault tests stay quick.
+/// <c>rest-retry</c>: like rest-chat but with one retry. <c>rest-timeout</c>: like rest-chat with a 1 s timeout.
+/// The others allow 5 s, so a busy test machine does not turn slowness into failures.
 /// </remarks>
 public sealed class RestEngineFixture : IAsyncLifetime
 {
@@ -23,7 +24,7 @@ public sealed class RestEngineFixture : IAsyncLifetime
         Engine = await RealtimeEngineServer.StartAsync(settings =>
         {
             settings["Engine:Recognition:WarmDecoders"] = "1";
-            foreach (var model in new[] { "rest-chat", "rest-all", "rest-retry" })
+            foreach (var model in new[] { "rest-chat", "rest-all", "rest-retry", "rest-timeout" })
             {
                 var at = $"Engine:Models:{model}";
                 settings[$"{at}:Responder"] = "openai";
@@ -32,7 +33,7 @@ public sealed class RestEngineFixture : IAsyncLifetime
                 settings[$"{at}:Chat:BaseUrl"] = baseUrl;
                 settings[$"{at}:Chat:ApiKey"] = "fake-key";
                 settings[$"{at}:Chat:Model"] = "fake-gpt";
-                settings[$"{at}:Chat:Timeout"] = "00:00:01";
+                settings[$"{at}:Chat:Timeout"] = model == "rest-timeout" ? "00:00:01" : "00:00:05";
                 settings[$"{at}:Chat:MaxRetries"] = model == "rest-retry" ? "1" : "0";
             }
 
@@ -41,7 +42,7 @@ public sealed class RestEngineFixture : IAsyncLifetime
                 settings[$"Engine:Models:rest-all:{kind}:Provider"] = "openai";
                 settings[$"Engine:Models:rest-all:{kind}:BaseUrl"] = baseUrl;
                 settings[$"Engine:Models:rest-all:{kind}:Model"] = model;
-                settings[$"Engine:Models:rest-all:{kind}:Timeout"] = "00:00:01";
+                settings[$"Engine:Models:rest-all:{kind}:Timeout"] = "00:00:05";
                 settings[$"Engine:Models:rest-all:{kind}:MaxRetries"] = "0";
             }
         });
