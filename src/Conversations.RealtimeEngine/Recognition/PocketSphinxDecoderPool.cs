@@ -30,16 +30,25 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     public async ValueTask<PocketSphinxDecoder> RentAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);
-        if (_idle.TryTake(out var decoder))
-        {
-            KeepSpare();
-            return decoder;
-        }
-
         try
         {
-            // A load blocks for about 0.4 s: on its own thread, not the pool's.
-            return await Task.Factory.StartNew(LoadOne, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            while (true)
+            {
+                if (_idle.TryTake(out var decoder))
+                {
+                    KeepSpare();
+                    return decoder;
+                }
+
+                if (TryReserve())
+                {
+                    // A load blocks for about 0.4 s: on its own thread, not the pool's.
+                    return await Task.Factory.StartNew(LoadReserved, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                }
+
+                // All decoders exist and the one for this slot is still loading as the spare.
+                await Task.Delay(20, cancellationToken);
+            }
         }
         catch
         {
@@ -67,8 +76,14 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     // utterances does not make the next speaker wait the 0.4 s a load takes.
     private void KeepSpare()
     {
-        if (!_idle.IsEmpty || Loaded >= _options.MaxDecoders || Interlocked.CompareExchange(ref _loadingSpare, 1, 0) != 0)
+        if (!_idle.IsEmpty || Interlocked.CompareExchange(ref _loadingSpare, 1, 0) != 0)
         {
+            return;
+        }
+
+        if (!TryReserve())
+        {
+            Volatile.Write(ref _loadingSpare, 0);
             return;
         }
 
@@ -77,9 +92,14 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
             {
                 try
                 {
-                    if (Loaded < _options.MaxDecoders && !_disposed)
+                    var decoder = LoadReserved();
+                    if (_disposed)
                     {
-                        _idle.Add(LoadOne());
+                        decoder.Dispose();
+                    }
+                    else
+                    {
+                        _idle.Add(decoder);
                     }
                 }
                 catch (InvalidOperationException)
@@ -99,9 +119,9 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     /// <summary>Loads decoders ahead of the first utterance.</summary>
     public void Warm(int count)
     {
-        for (var i = Loaded; i < Math.Min(count, _options.MaxDecoders); i++)
+        for (var i = Loaded; i < count && TryReserve(); i++)
         {
-            _idle.Add(LoadOne());
+            _idle.Add(LoadReserved());
         }
     }
 
@@ -116,10 +136,34 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
         _slots.Dispose();
     }
 
-    private PocketSphinxDecoder LoadOne()
+    // Counts a decoder before loading it, so concurrent loads never exceed MaxDecoders.
+    private bool TryReserve()
     {
-        var decoder = PocketSphinxDecoder.Load(_options);
-        Interlocked.Increment(ref _loaded);
-        return decoder;
+        while (true)
+        {
+            var loaded = Volatile.Read(ref _loaded);
+            if (loaded >= _options.MaxDecoders)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _loaded, loaded + 1, loaded) == loaded)
+            {
+                return true;
+            }
+        }
+    }
+
+    private PocketSphinxDecoder LoadReserved()
+    {
+        try
+        {
+            return PocketSphinxDecoder.Load(_options);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _loaded);
+            throw;
+        }
     }
 }
