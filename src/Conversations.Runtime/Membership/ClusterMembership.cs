@@ -75,7 +75,7 @@ public sealed class ClusterMembership(
             await WriteStatusAsync(NodeStatus.Dead, cancellationToken);
             logger.LogInformation("{Node} left the cluster", node.Id);
         }
-        catch (Exception e) when (e is OperationCanceledException or Npgsql.NpgsqlException)
+        catch (Exception e) when (e is OperationCanceledException or Npgsql.NpgsqlException or ObjectDisposedException)
         {
             logger.LogWarning(e, "{Node} could not leave cleanly; its heartbeat will stop and it will be declared dead", node.Id);
         }
