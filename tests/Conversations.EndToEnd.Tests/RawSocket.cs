@@ -60,8 +60,10 @@ public sealed class RawSocket : IAsyncDisposable
     /// Waits for the first event of <paramref name="type"/> (matching the predicate) that no earlier call returned,
     /// looking at everything received so far, so the order of waits need not follow the order of arrival.
     /// </summary>
+    /// <remarks><paramref name="type"/> may list alternatives separated by '|'.</remarks>
     public async Task<JsonElement> NextAsync(string type, Func<JsonElement, bool>? where = null, TimeSpan? timeout = null)
     {
+        var types = type.Split('|');
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
@@ -70,7 +72,7 @@ public sealed class RawSocket : IAsyncDisposable
                 for (var i = 0; i < Received.Count; i++)
                 {
                     var candidate = Received[i];
-                    if (!_returned.Contains(i) && candidate.GetProperty("type").GetString() == type && (where is null || where(candidate)))
+                    if (!_returned.Contains(i) && types.Contains(candidate.GetProperty("type").GetString()) && (where is null || where(candidate)))
                     {
                         _returned.Add(i);
                         return candidate;

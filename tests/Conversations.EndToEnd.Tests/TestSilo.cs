@@ -37,13 +37,33 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, Action<IWebHostBuilder>? configure = null, string? database = null)
+    /// <summary><paramref name="count"/> silos on one database: a cluster, each node on its own port and advertised address.</summary>
+    public static async Task<TestSilo[]> StartClusterAsync(PostgresServerFixture postgres, EngineFixture engine, int count, Action<IWebHostBuilder>? configure = null)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var silos = new TestSilo[count];
+        for (var i = 0; i < count; i++)
+        {
+            var port = FreePort();
+            var name = $"silo-{i}";
+            silos[i] = await StartAsync(postgres, engine, web =>
+            {
+                web.UseSetting("Runtime:NodeId", name);
+                web.UseSetting("Runtime:AdvertisedAddress", $"http://127.0.0.1:{port}");
+                configure?.Invoke(web);
+            }, database, port);
+        }
+
+        return silos;
+    }
+
+    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, Action<IWebHostBuilder>? configure = null, string? database = null, int port = 0)
     {
         database ??= await postgres.CreateDatabaseAsync();
         var factory = new WebApplicationFactory<SiloEntryPoint>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
-            web.UseUrls("http://127.0.0.1:0");
+            web.UseUrls($"http://127.0.0.1:{port}");
             web.UseSetting("ConnectionStrings:postgres", database);
             web.UseSetting("Upstream:Endpoint", new Uri(engine.BaseUrl, "v1").ToString());
             web.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_LOG") ?? "Warning");
@@ -84,5 +104,15 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<T>(Json))!;
 
+    /// <summary>This node's id in the cluster (name@generation).</summary>
+    public string NodeId => Services.GetRequiredService<Conversations.Runtime.Hosting.NodeIdentity>().Id;
+
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

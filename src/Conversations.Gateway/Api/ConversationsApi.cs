@@ -6,6 +6,8 @@ using Conversations.Gateway.Auth;
 using Conversations.Grains.Conversations;
 using Conversations.Grains.Persistence;
 using Conversations.Runtime.Activation;
+using Conversations.Runtime.Hosting;
+using Conversations.Gateway.Realtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -105,8 +107,8 @@ public static class ConversationsApi
         return TypedResults.Ok(new TranscriptPage(page, entries.Count > size, page.Count > 0 ? page[^1].Seq : afterSeq ?? 0));
     }
 
-    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> EndAsync(
-        string id, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult, ForwardedResult>> EndAsync(
+        string id, HttpContext http, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, NodeIdentity node, CancellationToken cancellationToken)
     {
         var record = await FindOwnAsync(id, principal, store, cancellationToken);
         if (record is null)
@@ -114,16 +116,20 @@ public static class ConversationsApi
             return Problems.ConversationNotFound(id);
         }
 
-        if (record.Status != ConversationStatus.Ended && await WithGrainAsync(id, catalog, g => g.EndAsync("user"), cancellationToken) is { } problem)
+        if (record.Status != ConversationStatus.Ended)
         {
-            return problem;
+            switch (await WithGrainAsync(id, http, catalog, node, g => g.EndAsync("user"), cancellationToken))
+            {
+                case ProblemHttpResult problem: return problem;
+                case ForwardedResult forwarded: return forwarded;
+            }
         }
 
         return TypedResults.Ok(ConversationView.From((await store.FindAsync(id, cancellationToken))!));
     }
 
-    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> SetSummaryAsync(
-        string id, SummaryRequest request, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult, ForwardedResult>> SetSummaryAsync(
+        string id, SummaryRequest request, HttpContext http, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, NodeIdentity node, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Summary) || request.Summary.Length > 8000)
         {
@@ -138,18 +144,18 @@ public static class ConversationsApi
 
         if (record.Status != ConversationStatus.Ended || !await store.SetEndedSummaryAsync(id, request.Summary, cancellationToken))
         {
-            var result = await WithGrainAsync(id, catalog, g => g.SetSummaryAsync(request.Summary), cancellationToken);
-            if (result is not null)
+            switch (await WithGrainAsync(id, http, catalog, node, g => g.SetSummaryAsync(request.Summary), cancellationToken, request))
             {
-                return result;
+                case ProblemHttpResult problem: return problem;
+                case ForwardedResult forwarded: return forwarded;
             }
         }
 
         return TypedResults.Ok(ConversationView.From((await store.FindAsync(id, cancellationToken))!));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult, ForwardedResult>> DeleteAsync(
+        string id, HttpContext http, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, NodeIdentity node, CancellationToken cancellationToken)
     {
         var record = await FindOwnAsync(id, principal, store, cancellationToken);
         if (record is null)
@@ -160,10 +166,10 @@ public static class ConversationsApi
         if (record.Status != ConversationStatus.Ended)
         {
             // End it first (closes the client and the upstream, charges the clock): ended conversations are never activated again.
-            var result = await WithGrainAsync(id, catalog, g => g.EndAsync("deleted"), cancellationToken);
-            if (result is not null)
+            switch (await WithGrainAsync(id, http, catalog, node, g => g.EndAsync("deleted"), cancellationToken))
             {
-                return result;
+                case ProblemHttpResult problem: return problem;
+                case ForwardedResult forwarded: return forwarded;
             }
         }
 
@@ -171,8 +177,12 @@ public static class ConversationsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Runs <paramref name="call"/> on the conversation's grain; a problem when it cannot be reached.</summary>
-    private static async Task<ProblemHttpResult?> WithGrainAsync(string id, ActivationCatalog catalog, Func<ConversationGrain, ValueTask> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="call"/> on the conversation's grain: here when this node owns (or can activate) it, otherwise
+    /// the whole request is forwarded to the owner and its answer returned. Null when the call ran here.
+    /// </summary>
+    private static async Task<IResult?> WithGrainAsync(
+        string id, HttpContext http, ActivationCatalog catalog, NodeIdentity node, Func<ConversationGrain, ValueTask> call, CancellationToken cancellationToken, object? body = null)
     {
         try
         {
@@ -184,9 +194,13 @@ public static class ConversationsApi
         {
             return null;
         }
-        catch (GrainOwnedElsewhereException)
+        catch (GrainOwnedElsewhereException e) when (e.Owner?.Address is { } owner && http.Request.Headers[OwnerProxy.ForwardedHeader].Count == 0)
         {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "conversation_busy", "The conversation is active on another node.", "Try again shortly.");
+            return await ForwardedResult.ForwardAsync(http, owner, node.Id, body, cancellationToken);
+        }
+        catch (Exception e) when (e is GrainOwnedElsewhereException or NodeDrainingException or GrainDeactivatedException)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "conversation_busy", "The conversation is moving between nodes.", "Try again shortly.");
         }
     }
 

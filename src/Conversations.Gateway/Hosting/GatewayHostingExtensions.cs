@@ -22,6 +22,7 @@ public static class GatewayHostingExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<Lifecycle.ConversationStarter>();
+        builder.Services.AddSingleton<ConversationResolver>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -19,4 +19,7 @@ public sealed class GatewayOptions
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a connection waits for an unreachable owner's conversation to be taken over before asking the client to retry.</summary>
+    public TimeSpan OwnerTakeoverWait { get; set; } = TimeSpan.FromSeconds(10);
 }

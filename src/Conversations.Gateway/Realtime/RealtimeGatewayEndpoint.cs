@@ -4,8 +4,8 @@ using Conversations.Domain.Characters;
 using Conversations.Gateway.Lifecycle;
 using Conversations.Gateway.Auth;
 using Conversations.Grains.Conversations;
-using Conversations.Grains.Persistence;
 using Conversations.Runtime.Activation;
+using Conversations.Runtime.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,10 +29,8 @@ public static class RealtimeGatewayEndpoint
 
     private static async Task ConnectAsync(
         HttpContext http,
-        ConversationStore store,
-        CharacterCatalog characters,
-        ConversationStarter starter,
-        ActivationCatalog catalog,
+        ConversationResolver resolver,
+        NodeIdentity node,
         IOptions<GatewayOptions> options,
         ILoggerFactory loggers)
     {
@@ -65,10 +63,30 @@ public static class RealtimeGatewayEndpoint
             return;
         }
 
+        var user = ConversationsUser.From(http.User);
+        var forwarded = http.Request.Headers[OwnerProxy.ForwardedHeader].Count > 0;
+        var resolution = await resolver.ResolveAsync(user, model, conversationId, forwarded, http.RequestAborted);
+        var settings = options.Value;
+        if (resolution is Resolution.Proxy proxy)
+        {
+            using var owner = await OwnerProxy.ConnectAsync(http, proxy.NodeAddress, node.Id, http.RequestAborted);
+            if (owner is not null)
+            {
+                using var relayed = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+                {
+                    SubProtocol = owner.SubProtocol,
+                    KeepAliveInterval = settings.KeepAliveInterval,
+                });
+                await OwnerProxy.RelayAsync(relayed, owner, http.RequestAborted);
+                return;
+            }
+
+            resolution = Resolution.Busy();
+        }
+
         var offered = http.WebSockets.WebSocketRequestedProtocols;
         var binary = offered.Contains(BinaryAudioSubprotocol);
         var subprotocol = binary ? BinaryAudioSubprotocol : offered.Contains(RealtimeSubprotocol) ? RealtimeSubprotocol : null;
-        var settings = options.Value;
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = subprotocol,
@@ -77,11 +95,14 @@ public static class RealtimeGatewayEndpoint
         var connection = new ClientConnection(socket, binary, settings.SendQueueCapacity, logger);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var sending = connection.RunSendLoopAsync(stop.Token);
-        var user = ConversationsUser.From(http.User);
         try
         {
-            var grain = await ResolveAsync(connection, user, model, conversationId, store, characters, starter, catalog, http.RequestAborted);
-            if (grain is not null)
+            if (resolution is Resolution.Refused refused)
+            {
+                connection.SendEvent(ServerEvents.Error(refused.Type, refused.Code, refused.Message));
+                connection.Close(refused.CloseCode, refused.Code);
+            }
+            else if (resolution is Resolution.Local { Grain: var grain })
             {
                 try
                 {
@@ -113,78 +134,6 @@ public static class RealtimeGatewayEndpoint
         stop.CancelAfter(settings.CloseTimeout);
         await sending;
         await WaitForCloseAsync(socket, stop.Token);
-    }
-
-    /// <summary>Finds or starts the conversation and activates its grain; on failure tells the client why and returns null.</summary>
-    private static async Task<GrainReference<ConversationGrain>?> ResolveAsync(
-        ClientConnection connection,
-        ConversationsUser user,
-        string? model,
-        string? conversationId,
-        ConversationStore store,
-        CharacterCatalog characters,
-        ConversationStarter starter,
-        ActivationCatalog catalog,
-        CancellationToken cancellationToken)
-    {
-        if (model is not null)
-        {
-            if (!characters.TryGet(model, out var character))
-            {
-                Refuse(connection, CloseCodes.Policy, "unknown_character", $"There is no character '{model}'.");
-                return null;
-            }
-
-            var started = await starter.StartAsync(user, character, cancellationToken);
-            if (started.Record is null)
-            {
-                Refuse(connection, CloseCodes.Policy, started.Decision.Code ?? "quota_exceeded", started.Decision.Detail ?? "A monthly limit is used up.");
-                return null;
-            }
-
-            conversationId = started.Record.Id;
-        }
-        else
-        {
-            var record = await store.FindAsync(conversationId!, cancellationToken);
-            if (record is null || !string.Equals(record.UserId, user.Id, StringComparison.Ordinal))
-            {
-                // Another user's conversation is indistinguishable from a missing one.
-                Refuse(connection, CloseCodes.UnknownConversation, "conversation_not_found", $"There is no conversation '{conversationId}'.");
-                return null;
-            }
-
-            if (record.Status == ConversationStatus.Ended)
-            {
-                Refuse(connection, CloseCodes.ConversationEnded, "conversation_ended", "The conversation has ended.");
-                return null;
-            }
-        }
-
-        try
-        {
-            return await catalog.GetAsync<ConversationGrain>(conversationId!, cancellationToken);
-        }
-        catch (ConversationEndedException)
-        {
-            Refuse(connection, CloseCodes.ConversationEnded, "conversation_ended", "The conversation has ended.");
-        }
-        catch (ConversationNotFoundException)
-        {
-            Refuse(connection, CloseCodes.UnknownConversation, "conversation_not_found", $"There is no conversation '{conversationId}'.");
-        }
-        catch (GrainOwnedElsewhereException)
-        {
-            Refuse(connection, CloseCodes.TryAgain, "conversation_busy", "The conversation is active on another node; try again shortly.", "server_error");
-        }
-
-        return null;
-    }
-
-    private static void Refuse(ClientConnection connection, int closeCode, string code, string message, string type = "invalid_request_error")
-    {
-        connection.SendEvent(ServerEvents.Error(type, code, message));
-        connection.Close(closeCode, code);
     }
 
     private static async Task ReceiveLoopAsync(

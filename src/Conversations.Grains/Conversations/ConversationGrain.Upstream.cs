@@ -153,7 +153,7 @@ public sealed partial class ConversationGrain
         // The upstream went away under a live client (engine restart, session cap): reopen with context replay.
         if (await EnsureUpstreamAsync())
         {
-            _client.SendEvent(ServerEvents.Attached(resumed: true, _record.Id, _character.Id, _tier.MaxSecondsPerConversation, _lastSeq));
+            _client.SendEvent(ServerEvents.Attached(resumed: true, _record.Id, _character.Id, MaxDurationSeconds, _lastSeq, node.Id));
         }
         else
         {

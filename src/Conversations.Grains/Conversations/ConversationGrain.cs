@@ -52,6 +52,9 @@ public sealed partial class ConversationGrain(
     private IClientChannel? _client;
     private BinaryData? _sessionCreated;
 
+    /// <summary>What is left of the conversation's time (per-conversation limit minus the time used).</summary>
+    private int MaxDurationSeconds => (int)Math.Max(0, _tier.MaxSecondsPerConversation - _record.UsedSeconds);
+
     /// <summary>A conversation with a client attached is never idle-collected, however quiet.</summary>
     public override bool MayCollectWhenIdle => _client is null;
 
@@ -129,7 +132,7 @@ public sealed partial class ConversationGrain(
             client.SendEvent(_sessionCreated);
         }
 
-        client.SendEvent(ServerEvents.Attached(resumed, _record.Id, _character.Id, _tier.MaxSecondsPerConversation, _lastSeq));
+        client.SendEvent(ServerEvents.Attached(resumed, _record.Id, _character.Id, MaxDurationSeconds, _lastSeq, node.Id));
         if (_emergency.Value >= 2)
         {
             SendEmergencyToClient();

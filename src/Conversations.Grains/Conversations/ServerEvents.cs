@@ -27,7 +27,7 @@ public static class ServerEvents
         Error("invalid_request_error", code, message, eventId, param);
 
     /// <summary><c>conversations.started</c> or <c>conversations.resumed</c>.</summary>
-    public static BinaryData Attached(bool resumed, string conversationId, string characterId, int maxDurationSeconds, long lastSeq) =>
+    public static BinaryData Attached(bool resumed, string conversationId, string characterId, int maxDurationSeconds, long lastSeq, string nodeId) =>
         Write(w =>
         {
             w.WriteString("type"u8, resumed ? "conversations.resumed"u8 : "conversations.started"u8);
@@ -36,6 +36,7 @@ public static class ServerEvents
             w.WriteString("character_id"u8, characterId);
             w.WriteNumber("max_duration_seconds"u8, maxDurationSeconds);
             w.WriteNumber("last_seq"u8, lastSeq);
+            w.WriteString("node_id"u8, nodeId);
         });
 
     /// <summary><c>conversations.transcript</c>, sent only once the entry is durable.</summary>

@@ -18,7 +18,7 @@ public sealed class ClusterMembership(
     ActivationCatalog catalog,
     IHostApplicationLifetime lifetime,
     IOptions<RuntimeOptions> options,
-    ILogger<ClusterMembership> logger) : BackgroundService, IHealthCheck
+    ILogger<ClusterMembership> logger) : BackgroundService, IHealthCheck, IHostedLifecycleService
 {
     private volatile MembershipSnapshot _snapshot = new(0, []);
     private volatile bool _joined;
@@ -56,6 +56,32 @@ public sealed class ClusterMembership(
         logger.LogInformation("{Node} joined the cluster at {Address}", node.Id, node.AdvertisedAddress);
     }
 
+    /// <summary>
+    /// Graceful leave, first of all stop steps (before the web server waits for connections): stop taking
+    /// conversations and end the live activations — their leases are released and their clients told to reconnect
+    /// (1013), so they resume on another node at once.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        if (!_joined)
+        {
+            return;
+        }
+
+        _draining = true;
+        catalog.StopAccepting();
+        try
+        {
+            await WriteStatusAsync(NodeStatus.ShuttingDown, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Npgsql.NpgsqlException or ObjectDisposedException)
+        {
+            logger.LogWarning(e, "{Node} could not mark itself as leaving", node.Id);
+        }
+
+        await catalog.DeactivateAllAsync(DeactivationReason.NodeShutdown).WaitAsync(cancellationToken);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -64,14 +90,8 @@ public sealed class ClusterMembership(
             return;
         }
 
-        // Graceful leave: stop taking conversations, end the live activations (their leases are released, so their
-        // clients reconnect and resume on another node at once), then leave the table.
-        _draining = true;
-        catalog.StopAccepting();
         try
         {
-            await WriteStatusAsync(NodeStatus.ShuttingDown, cancellationToken);
-            await catalog.DeactivateAllAsync(DeactivationReason.NodeShutdown).WaitAsync(cancellationToken);
             await WriteStatusAsync(NodeStatus.Dead, cancellationToken);
             logger.LogInformation("{Node} left the cluster", node.Id);
         }
@@ -80,6 +100,12 @@ public sealed class ClusterMembership(
             logger.LogWarning(e, "{Node} could not leave cleanly; its heartbeat will stop and it will be declared dead", node.Id);
         }
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Ready once joined and until it starts leaving.</summary>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
