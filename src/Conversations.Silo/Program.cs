@@ -23,4 +23,5 @@ app.MapRealtimeGateway();
 app.MapConversationsApi();
 app.MapCharactersApi();
 app.MapDevelopmentTokens();
+app.MapConversationsPages();
 await app.RunAsync();

@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Conversations.Gateway.Auth;
+using Conversations.Silo;
+using Conversations.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Conversations.Browser.Tests;
+
+/// <summary>The real silo (its Program.cs, pages included) on a real Kestrel port, with its own database and the shared engine.</summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly WebApplicationFactory<SiloEntryPoint> _factory;
+
+    private TestSilo(WebApplicationFactory<SiloEntryPoint> factory)
+    {
+        _factory = factory;
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseUrl = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
+    }
+
+    public Uri BaseUrl { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var factory = new WebApplicationFactory<SiloEntryPoint>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseUrls("http://127.0.0.1:0");
+            web.UseSetting("ConnectionStrings:postgres", database);
+            web.UseSetting("Upstream:Endpoint", new Uri(engine.BaseUrl, "v1").ToString());
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        factory.UseKestrel();
+        factory.StartServer();
+        return new TestSilo(factory);
+    }
+
+    /// <summary>A signed token, as the development endpoint mints.</summary>
+    public string TokenFor(string userId, params string[] roles)
+    {
+        var options = Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        return DevelopmentTokens.Create(options, userId, tier: null, roles.Length > 0 ? roles : ["user"], DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+    }
+
+    public HttpClient HttpFor(string token)
+    {
+        var http = new HttpClient { BaseAddress = BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    public async Task<T> GetAsync<T>(string token, string path)
+    {
+        using var http = HttpFor(token);
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
+    }
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+}
