@@ -51,4 +51,75 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         var stored = await silo.GetAsync<TranscriptPage>(token, $"api/v1/conversations/{conversationId}/transcript");
         shown.Select(l => (l.Seq, l.Role, l.Text)).ShouldBe(stored.Data.Take(shown.Count).Select(e => (e.Seq, e.Role, e.Text)));
     }
+
+    [Fact]
+    public async Task After_a_dropped_socket_the_page_reconnects_resumes_after_its_last_seq_and_shows_each_line_once()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres, engine);
+        await using var chromium = await Chromium.LaunchAsync(playwright, FakeMicrophone.Silence());
+        var voice = new VoicePage(await chromium.PageAsync());
+        await voice.OpenAsync(silo.BaseUrl);
+        await voice.SignInAsync("carol");
+        await voice.StartAsync("womens-health");
+        await voice.TypeAsync("I have been sleeping badly this month.");
+        await Expect(voice.Transcript).ToHaveCountAsync(2, new() { Timeout = (float)Long.TotalMilliseconds });
+
+        // The next question leaves, then the network drops before anything comes back: the page never sees
+        // entries 3 and 4 on this socket (a closing WebSocket delivers no more messages).
+        await voice.Page.EvaluateAsync("() => { window.voiceClient.say('What can I do about it?'); window.voiceClient.drop(4000); }");
+
+        await Expect(voice.State).ToHaveTextAsync("Live (resumed)", new() { Timeout = (float)Long.TotalMilliseconds });
+        await Expect(voice.Transcript).ToHaveCountAsync(4, new() { Timeout = (float)Long.TotalMilliseconds });
+        await voice.TypeAsync("Thank you.");
+        await Expect(voice.Transcript).ToHaveCountAsync(6, new() { Timeout = (float)Long.TotalMilliseconds });
+        await chromium.ScreenshotAsync(voice.Page, "resumed");
+
+        var stats = await voice.StatsAsync();
+        var conversationId = stats.GetProperty("conversationId").GetString()!;
+        var connections = stats.GetProperty("connections").EnumerateArray().ToList();
+        connections.Count.ShouldBe(2, "one drop, one reconnect");
+        connections[0].GetProperty("dropped").GetBoolean().ShouldBeTrue();
+        connections[1].GetProperty("url").GetString().ShouldBe($"/v1/realtime?conversation_id={conversationId}&resume_from_seq=2");
+
+        var shown = await voice.TranscriptLinesAsync();
+        shown.Select(l => l.Seq).ShouldBe([1L, 2, 3, 4, 5, 6], "every line once, in order");
+        var stored = await silo.GetAsync<TranscriptPage>(silo.TokenFor("carol"), $"api/v1/conversations/{conversationId}/transcript");
+        shown.ShouldBe(stored.Data.Select(e => (e.Seq, e.Role, e.Text)).ToList());
+        shown[2].Text.ShouldBe("What can I do about it?");
+    }
+
+    [Fact]
+    public async Task Speaking_over_the_answer_stops_it_at_once_and_truncates_the_item_to_what_was_heard()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres, engine);
+        // Short pauses: the next "hello how are you today" starts while the answer to the last one is playing.
+        var microphone = FakeMicrophone.Saying("hello how are you today", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2.5));
+        await using var chromium = await Chromium.LaunchAsync(playwright, microphone);
+        var page = await chromium.PageAsync();
+        var frames = new WebSocketFrames(page);
+        var voice = new VoicePage(page);
+        await voice.OpenAsync(silo.BaseUrl);
+        await voice.SignInAsync("dave");
+        await voice.StartAsync("mental-health");
+
+        await voice.WaitForStatsAsync("s => s.truncations.length > 0", (float)Long.TotalMilliseconds);
+        await chromium.ScreenshotAsync(page, "interrupted");
+
+        var truncation = (await voice.StatsAsync()).GetProperty("truncations")[0];
+        var itemId = truncation.GetProperty("item_id").GetString()!;
+        var heardMs = truncation.GetProperty("audio_end_ms").GetInt64();
+        var receivedMs = truncation.GetProperty("received_ms").GetInt64();
+        heardMs.ShouldBeGreaterThan(0, "some of the answer was heard before the user spoke");
+        heardMs.ShouldBeLessThan(receivedMs, "the rest of the received answer was thrown away, not played");
+
+        // On the wire: the truncate names the answer's item and the milliseconds heard, right after speech started.
+        var sent = await frames.SentAsync("conversation.item.truncate", TimeSpan.FromSeconds(10));
+        sent.Json.GetProperty("item_id").GetString().ShouldBe(itemId);
+        sent.Json.GetProperty("content_index").GetInt32().ShouldBe(0);
+        sent.Json.GetProperty("audio_end_ms").GetInt64().ShouldBe(heardMs);
+        frames.Received.ShouldContain(f => f.Type == "response.output_item.added" && f.Json.GetProperty("item").GetProperty("id").GetString() == itemId);
+        var speechStarted = frames.Received.Last(f => f.Type == "input_audio_buffer.speech_started" && f.At <= sent.At);
+        (sent.At - speechStarted.At).ShouldBeLessThan(TimeSpan.FromSeconds(1), "the page reacts to speech_started at once");
+        frames.Received.ShouldNotContain(f => f.Type == "error" && f.At >= sent.At, "the server accepted the truncate");
+    }
 }

@@ -18,6 +18,7 @@ export class RealtimeConnection extends EventTarget {
   #attempt = 0;
   #retryTimer = 0;
   #stopped = false;
+  #dropped = null;
 
   constructor(token) {
     super();
@@ -25,7 +26,7 @@ export class RealtimeConnection extends EventTarget {
     this.conversationId = null;
     this.lastSeq = 0;
     this.binaryAudio = false;
-    /** Every socket this connection opened, for the curious (and the tests): {url, protocol, closeCode}. */
+    /** Every socket this connection opened, for the curious (and the tests): {url, protocol, closeCode, dropped}. */
     this.history = [];
   }
 
@@ -63,6 +64,7 @@ export class RealtimeConnection extends EventTarget {
 
   /** Closes the socket without ending the conversation, as a lost network would: the connection comes back by itself. */
   drop(code = 4000) {
+    this.#dropped = this.#socket;
     this.#socket?.close(code, 'dropped by the client');
   }
 
@@ -82,7 +84,7 @@ export class RealtimeConnection extends EventTarget {
     const url = `${scheme}://${location.host}/v1/realtime?${query}`;
     const socket = new WebSocket(url, ['realtime', `openai-insecure-api-key.${this.#token}`, binaryAudioSubprotocol]);
     socket.binaryType = 'arraybuffer';
-    const record = { url: url.replace(/^wss?:\/\/[^/]+/, ''), protocol: null, closeCode: null };
+    const record = { url: url.replace(/^wss?:\/\/[^/]+/, ''), protocol: null, closeCode: null, dropped: false };
     this.history.push(record);
     this.#socket = socket;
     this.#emit('state', { state: this.#attempt === 0 ? 'connecting' : 'reconnecting', attempt: this.#attempt });
@@ -109,10 +111,13 @@ export class RealtimeConnection extends EventTarget {
       this.#emit('server-event', event);
     };
     socket.onclose = close => {
+      const dropped = this.#dropped === socket;
       record.closeCode = close.code;
+      record.dropped = dropped;
       if (this.#socket !== socket) return;
       this.#socket = null;
-      const final = this.#stopped || finalCloseCodes.has(close.code) || !this.conversationId || this.#attempt >= maxAttempts;
+      // The server answers a client's close with its own code, so a deliberate drop is recognised by the socket, not the code.
+      const final = this.#stopped || (!dropped && finalCloseCodes.has(close.code)) || !this.conversationId || this.#attempt >= maxAttempts;
       if (final) {
         this.#emit('state', { state: 'closed', code: close.code, reason: close.reason });
         return;
