@@ -122,4 +122,43 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         (sent.At - speechStarted.At).ShouldBeLessThan(TimeSpan.FromSeconds(1), "the page reacts to speech_started at once");
         frames.Received.ShouldNotContain(f => f.Type == "error" && f.At >= sent.At, "the server accepted the truncate");
     }
+
+    [Fact]
+    public async Task The_End_button_ends_the_conversation_on_the_server_and_shows_its_summary()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres, engine);
+        await using var chromium = await Chromium.LaunchAsync(playwright, FakeMicrophone.Silence());
+        var voice = new VoicePage(await chromium.PageAsync());
+        await voice.OpenAsync(silo.BaseUrl);
+        await voice.SignInAsync("erin");
+        await voice.StartAsync("nutrition");
+        await voice.TypeAsync("How much water should I drink every day?");
+        await Expect(voice.Transcript).ToHaveCountAsync(2, new() { Timeout = (float)Long.TotalMilliseconds });
+        var conversationId = (await voice.StatsAsync()).GetProperty("conversationId").GetString()!;
+
+        await voice.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "End conversation" }).ClickAsync();
+
+        await Expect(voice.State).ToHaveAttributeAsync("data-state", "ended");
+        await Expect(voice.Page.Locator("#end-reason")).ToHaveTextAsync("You ended the conversation.");
+        var token = silo.TokenFor("erin");
+        var ended = await silo.GetAsync<ConversationView>(token, $"api/v1/conversations/{conversationId}");
+        ended.Status.ShouldBe("ended");
+        ended.EndReason.ShouldBe("user");
+
+        // The page polls for the summary a while; it shows the server's once there is one.
+        var summary = voice.Page.Locator("#summary");
+        await Expect(summary).ToHaveAttributeAsync("data-state", new Regex("^(ready|missing)$"), new() { Timeout = 45_000 });
+        await chromium.ScreenshotAsync(voice.Page, "ended");
+        var stored = (await silo.GetAsync<ConversationView>(token, $"api/v1/conversations/{conversationId}")).Summary;
+        if (await summary.GetAttributeAsync("data-state") == "ready")
+        {
+            (await summary.TextContentAsync()).ShouldBe(stored);
+        }
+        else
+        {
+            stored.ShouldBeNull("the page gave up on a summary the server had written");
+        }
+
+        (await voice.StatsAsync()).GetProperty("connections").EnumerateArray().Count().ShouldBe(1, "an ended conversation is not reconnected");
+    }
 }

@@ -42,7 +42,7 @@ public sealed class VoicePage(IPage page)
     public async Task TypeAsync(string text)
     {
         await Page.GetByPlaceholder("Or type a message").FillAsync(text);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
     }
 
     /// <summary>The transcript as shown: (seq, role, text) per line, in page order.</summary>

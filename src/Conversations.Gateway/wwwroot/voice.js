@@ -106,6 +106,7 @@ async function startCall(characterId) {
   connection.addEventListener('audio', e => onAudio(current, e.detail));
   $('transcript').replaceChildren();
   $('call-error').textContent = '';
+  $('say').hidden = false;
   $('cost').textContent = '';
   $('remaining').textContent = '';
   $('emergency').hidden = true;
@@ -290,7 +291,9 @@ function showEmergency(current, event) {
 function finish(reason, summaryPending) {
   const current = call;
   if (!current || current.ended) return;
+  current.used = { seconds: usedSeconds(current), at: performance.now() }; // the clock stops here
   current.ended = true;
+  $('say').hidden = true;
   current.connection.close();
   stopAudio(current);
   clearInterval(current.ticker);
@@ -329,13 +332,16 @@ function render(current) {
   const player = current.audio?.player;
   $('assistant').dataset.active = String(Boolean(player?.active));
   if (current.maxDuration === null) return;
-  const running = !current.ended && current.connection.isOpen;
-  const used = current.used.seconds + (running ? (performance.now() - current.used.at) / 1000 : 0);
-  const left = Math.max(0, Math.round(current.maxDuration - used));
+  const left = Math.max(0, Math.round(current.maxDuration - usedSeconds(current)));
   const remaining = $('remaining');
   remaining.dataset.seconds = left;
   remaining.dataset.low = String(left <= 60);
   remaining.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left`;
+}
+
+/** Seconds used: the server's last count plus the time since, until the conversation ends. */
+function usedSeconds(current) {
+  return current.used.seconds + (current.ended ? 0 : (performance.now() - current.used.at) / 1000);
 }
 
 function setState(state, text) {
