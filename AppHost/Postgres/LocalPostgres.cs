@@ -42,11 +42,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             await RunAsync("chown", ["-R", "postgres:postgres", data], cancellationToken);
         }
 
-        // A server left running by a killed launcher holds the lock file; stop it so this start cannot fail on it.
-        if (File.Exists(Path.Combine(data, "postmaster.pid")))
-        {
-            await server.PgCtlAsync(["stop", "-D", data, "-m", "immediate", "-w"], cancellationToken, throwOnError: false);
-        }
+        await server.ClearLockAsync(options.Ephemeral, cancellationToken);
 
         if (!File.Exists(Path.Combine(data, "PG_VERSION")))
         {
@@ -67,9 +63,21 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         var log = Path.Combine(data, "server.log");
-        await server.PgCtlAsync(["start", "-D", data, "-l", log, "-w", "-t", "60", "-o", string.Join(' ', settings)], cancellationToken);
+        try
+        {
+            await server.PgCtlAsync(["start", "-D", data, "-l", log, "-w", "-t", "60", "-o", string.Join(' ', settings)], cancellationToken);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // pg_ctl only says "could not start server"; the reason (port in use, bad permissions…) is in the log.
+            throw new InvalidOperationException($"{exception.Message}\nLast lines of {log}:\n{Tail(log, 8)}", exception);
+        }
+
         return server;
     }
+
+    /// <summary>The postmaster's process id, from its lock file; null when the server is not running.</summary>
+    public int? ServerProcessId => ReadLockPid(DataDirectory) is { } pid && IsServerOf(pid, DataDirectory) ? pid : null;
 
     /// <summary>Stops the server (fast shutdown: open connections are closed, data is kept).</summary>
     public async ValueTask DisposeAsync()
@@ -85,6 +93,72 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     /// <summary>Stops the server synchronously; for process-exit handlers that cannot await.</summary>
     public void Stop() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// A server left running by a killed launcher holds the lock file: stop it. A lock file whose process is gone, or
+    /// whose pid now belongs to another program (pids are reused after a reboot), is stale: remove it, or the start fails.
+    /// </summary>
+    private async Task ClearLockAsync(bool ephemeral, CancellationToken cancellationToken)
+    {
+        var lockFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(lockFile))
+        {
+            return;
+        }
+
+        if (ReadLockPid(DataDirectory) is { } pid && IsServerOf(pid, DataDirectory))
+        {
+            // Throw-away data can be dropped at once; kept data gets a clean (fast) shutdown.
+            await PgCtlAsync(["stop", "-D", DataDirectory, "-m", ephemeral ? "immediate" : "fast", "-w", "-t", "30"], cancellationToken, throwOnError: false);
+            if (IsServerOf(pid, DataDirectory))
+            {
+                return;
+            }
+        }
+
+        File.Delete(lockFile);
+    }
+
+    private static int? ReadLockPid(string dataDirectory)
+    {
+        try
+        {
+            var first = File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a postmaster started on <paramref name="dataDirectory"/> (pg_ctl passes it as -D).</summary>
+    private static bool IsServerOf(int pid, string dataDirectory)
+    {
+        try
+        {
+            var proc = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}";
+            var comm = File.ReadAllText($"{proc}/comm").Trim();
+            var arguments = File.ReadAllText($"{proc}/cmdline").Split('\0');
+            return comm is "postgres" or "postmaster" && arguments.Contains(dataDirectory, StringComparer.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static string Tail(string file, int lines)
+    {
+        try
+        {
+            return string.Join('\n', File.ReadLines(file).TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return "(no log)";
+        }
+    }
 
     private static bool IsRoot => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
 

@@ -22,6 +22,8 @@ app.MapOpenApi();
 app.MapRealtimeGateway();
 app.MapConversationsApi();
 app.MapCharactersApi();
+app.MapAlertsApi();
+app.MapDashboardApi();
 app.MapDevelopmentTokens();
 app.MapConversationsPages();
 await app.RunAsync();

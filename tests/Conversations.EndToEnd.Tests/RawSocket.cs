@@ -94,7 +94,7 @@ public sealed class RawSocket : IAsyncDisposable
         }
     }
 
-    private string Seen() => string.Join(", ", Received.Select(e => e.GetProperty("type").GetString()));
+    private string Seen() => string.Join(", ", Received.Select(e => e.GetProperty("type").GetString() is "error" ? "error: " + e.GetProperty("error").GetRawText() : e.GetProperty("type").GetString()));
 
     public async Task CloseAsync()
     {

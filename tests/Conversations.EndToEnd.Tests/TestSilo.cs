@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenAI.Realtime;
 
@@ -45,7 +46,12 @@ public sealed class TestSilo : IAsyncDisposable
             web.UseUrls("http://127.0.0.1:0");
             web.UseSetting("ConnectionStrings:postgres", database);
             web.UseSetting("Upstream:Endpoint", new Uri(engine.BaseUrl, "v1").ToString());
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            web.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_LOG") ?? "Warning");
+            if (TestContext.Current.TestOutputHelper is { } output)
+            {
+                web.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output)));
+            }
+
             configure?.Invoke(web);
         });
         factory.UseKestrel();

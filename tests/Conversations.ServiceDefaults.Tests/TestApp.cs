@@ -32,11 +32,7 @@ internal sealed class TestApp : IAsyncDisposable
         Action<WebApplicationBuilder>? services = null,
         Action<WebApplication>? endpoints = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "service-defaults-tests" });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddServiceDefaults();
+        var builder = CreateBuilder(configuration);
         services?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -44,6 +40,17 @@ internal sealed class TestApp : IAsyncDisposable
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new TestApp(app, new Uri(address));
+    }
+
+    /// <summary>A builder with the service defaults and the given configuration, listening on a free loopback port.</summary>
+    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?> configuration)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "service-defaults-tests" });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults();
+        return builder;
     }
 
     public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)

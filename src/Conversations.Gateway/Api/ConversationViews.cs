@@ -1,3 +1,4 @@
+using Conversations.Domain.Tiers;
 using Conversations.Domain.Transcript;
 using Conversations.Grains.Persistence;
 
@@ -48,3 +49,33 @@ public sealed record TranscriptEntryView(long Seq, string Role, string Text, Dat
 
 /// <summary>One page of a transcript.</summary>
 public sealed record TranscriptPage(IReadOnlyList<TranscriptEntryView> Data, bool HasMore, long LastSeq);
+
+/// <summary>The body of <c>PUT /api/v1/conversations/{id}/summary</c>.</summary>
+public sealed record SummaryRequest(string? Summary);
+
+/// <summary>The user's tier and month: <c>GET /api/v1/conversations/limits/current</c>.</summary>
+public sealed record LimitsView(
+    string Tier,
+    int MaxSecondsPerConversation,
+    string Period,
+    IReadOnlyList<string> AllowedModes,
+    UsageAmounts Limit,
+    UsageAmounts Used,
+    UsageAmounts Remaining)
+{
+    public static LimitsView From(Tier tier, UsageLedger ledger)
+    {
+        var remaining = QuotaPolicy.Remaining(ledger, tier);
+        return new LimitsView(
+            tier.Id,
+            tier.MaxSecondsPerConversation,
+            ledger.Period.ToString(),
+            tier.AllowedModes.Select(m => m.ToString()).ToList(),
+            new UsageAmounts(tier.MonthlyMinutes, tier.MonthlySeconds, tier.MonthlyDollars, tier.MonthlyConversations),
+            new UsageAmounts(ledger.Seconds / 60m, ledger.Seconds, ledger.Dollars, ledger.Conversations),
+            new UsageAmounts(remaining.Seconds / 60m, remaining.Seconds, remaining.Dollars, remaining.Conversations));
+    }
+}
+
+/// <summary>Minutes (also as seconds), dollars and conversations of a month.</summary>
+public sealed record UsageAmounts(decimal Minutes, long Seconds, decimal Dollars, int Conversations);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Conversations.Domain.Characters;
 using Conversations.Domain.Tiers;
+using Conversations.Gateway.Lifecycle;
 using Conversations.Gateway.Auth;
 using Conversations.Grains.Conversations;
 using Conversations.Grains.Persistence;
@@ -22,14 +23,17 @@ public static class ConversationsApi
         var group = app.MapGroup("/api/v1/conversations").RequireAuthorization().WithTags("Conversations");
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
+        group.MapGet("/limits/current", LimitsAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapGet("/{id}/transcript", TranscriptAsync);
         group.MapPost("/{id}/end", EndAsync);
+        group.MapPut("/{id}/summary", SetSummaryAsync);
+        group.MapDelete("/{id}", DeleteAsync);
         return app;
     }
 
     private static async Task<Results<Created<CreatedConversation>, ProblemHttpResult>> CreateAsync(
-        CreateConversationRequest request, ClaimsPrincipal principal, HttpRequest http, ConversationStore store, CharacterCatalog characters, TierCatalog tiers, CancellationToken cancellationToken)
+        CreateConversationRequest request, ClaimsPrincipal principal, HttpRequest http, ConversationStarter starter, CharacterCatalog characters, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.CharacterId))
         {
@@ -41,12 +45,23 @@ public static class ConversationsApi
             return Problems.UnknownCharacter(request.CharacterId);
         }
 
-        var user = ConversationsUser.From(principal);
-        var tier = tiers.Resolve(user.Tier);
-        var record = await store.CreateAsync(ConversationStore.NewId(), user.Id, character.Id, tier.Id, cancellationToken);
+        var started = await starter.StartAsync(ConversationsUser.From(principal), character, cancellationToken);
+        if (started.Record is not { } record)
+        {
+            return Problems.QuotaRefused(started.Decision);
+        }
+
         var scheme = string.Equals(http.Scheme, "https", StringComparison.OrdinalIgnoreCase) ? "wss" : "ws";
         var socket = new Uri($"{scheme}://{http.Host}/v1/realtime?conversation_id={record.Id}");
-        return TypedResults.Created($"/api/v1/conversations/{record.Id}", new CreatedConversation(record.Id, socket, tier.MaxSecondsPerConversation, record.CreatedAt));
+        return TypedResults.Created($"/api/v1/conversations/{record.Id}", new CreatedConversation(record.Id, socket, started.MaxDurationSeconds, record.CreatedAt));
+    }
+
+    private static async Task<Ok<LimitsView>> LimitsAsync(ClaimsPrincipal principal, UsageStore usage, TierCatalog tiers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var user = ConversationsUser.From(principal);
+        var tier = tiers.Resolve(user.Tier);
+        var ledger = await usage.LedgerAsync(user.Id, UsagePeriod.For(time.GetUtcNow()), cancellationToken);
+        return TypedResults.Ok(LimitsView.From(tier, ledger));
     }
 
     private static async Task<Results<Ok<ConversationPage>, ProblemHttpResult>> ListAsync(
@@ -99,24 +114,80 @@ public static class ConversationsApi
             return Problems.ConversationNotFound(id);
         }
 
-        if (record.Status != ConversationStatus.Ended)
+        if (record.Status != ConversationStatus.Ended && await WithGrainAsync(id, catalog, g => g.EndAsync("user"), cancellationToken) is { } problem)
         {
-            try
+            return problem;
+        }
+
+        return TypedResults.Ok(ConversationView.From((await store.FindAsync(id, cancellationToken))!));
+    }
+
+    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> SetSummaryAsync(
+        string id, SummaryRequest request, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Summary) || request.Summary.Length > 8000)
+        {
+            return Problems.Validation("summary is required (at most 8000 characters).");
+        }
+
+        var record = await FindOwnAsync(id, principal, store, cancellationToken);
+        if (record is null)
+        {
+            return Problems.ConversationNotFound(id);
+        }
+
+        if (record.Status != ConversationStatus.Ended || !await store.SetEndedSummaryAsync(id, request.Summary, cancellationToken))
+        {
+            var result = await WithGrainAsync(id, catalog, g => g.SetSummaryAsync(request.Summary), cancellationToken);
+            if (result is not null)
             {
-                var grain = await catalog.GetAsync<ConversationGrain>(id, cancellationToken);
-                await grain.InvokeAsync(g => g.EndAsync("user"), cancellationToken);
-            }
-            catch (ConversationEndedException)
-            {
-                // Ended meanwhile: the answer below shows it.
-            }
-            catch (GrainOwnedElsewhereException)
-            {
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "conversation_busy", "The conversation is active on another node.", "Try again shortly.");
+                return result;
             }
         }
 
         return TypedResults.Ok(ConversationView.From((await store.FindAsync(id, cancellationToken))!));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, CancellationToken cancellationToken)
+    {
+        var record = await FindOwnAsync(id, principal, store, cancellationToken);
+        if (record is null)
+        {
+            return Problems.ConversationNotFound(id);
+        }
+
+        if (record.Status != ConversationStatus.Ended)
+        {
+            // End it first (closes the client and the upstream, charges the clock): ended conversations are never activated again.
+            var result = await WithGrainAsync(id, catalog, g => g.EndAsync("deleted"), cancellationToken);
+            if (result is not null)
+            {
+                return result;
+            }
+        }
+
+        await store.DeleteEndedAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Runs <paramref name="call"/> on the conversation's grain; a problem when it cannot be reached.</summary>
+    private static async Task<ProblemHttpResult?> WithGrainAsync(string id, ActivationCatalog catalog, Func<ConversationGrain, ValueTask> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var grain = await catalog.GetAsync<ConversationGrain>(id, cancellationToken);
+            await grain.InvokeAsync(call, cancellationToken);
+            return null;
+        }
+        catch (ConversationEndedException)
+        {
+            return null;
+        }
+        catch (GrainOwnedElsewhereException)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "conversation_busy", "The conversation is active on another node.", "Try again shortly.");
+        }
     }
 
     /// <summary>The conversation if it exists and belongs to the caller; another user's is treated as missing (404, not 403).</summary>

@@ -21,6 +21,7 @@ public static class GatewayHostingExtensions
             json.SerializerOptions.MaxDepth = 16;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<Lifecycle.ConversationStarter>();
         builder.Services.AddOpenApi();
         return builder;
     }

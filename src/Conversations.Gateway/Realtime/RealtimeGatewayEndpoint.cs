@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using Conversations.Domain.Characters;
-using Conversations.Domain.Tiers;
+using Conversations.Gateway.Lifecycle;
 using Conversations.Gateway.Auth;
 using Conversations.Grains.Conversations;
 using Conversations.Grains.Persistence;
@@ -31,7 +31,7 @@ public static class RealtimeGatewayEndpoint
         HttpContext http,
         ConversationStore store,
         CharacterCatalog characters,
-        TierCatalog tiers,
+        ConversationStarter starter,
         ActivationCatalog catalog,
         IOptions<GatewayOptions> options,
         ILoggerFactory loggers)
@@ -80,7 +80,7 @@ public static class RealtimeGatewayEndpoint
         var user = ConversationsUser.From(http.User);
         try
         {
-            var grain = await ResolveAsync(connection, user, model, conversationId, store, characters, tiers, catalog, http.RequestAborted);
+            var grain = await ResolveAsync(connection, user, model, conversationId, store, characters, starter, catalog, http.RequestAborted);
             if (grain is not null)
             {
                 try
@@ -123,7 +123,7 @@ public static class RealtimeGatewayEndpoint
         string? conversationId,
         ConversationStore store,
         CharacterCatalog characters,
-        TierCatalog tiers,
+        ConversationStarter starter,
         ActivationCatalog catalog,
         CancellationToken cancellationToken)
     {
@@ -135,8 +135,14 @@ public static class RealtimeGatewayEndpoint
                 return null;
             }
 
-            var tier = tiers.Resolve(user.Tier);
-            conversationId = (await store.CreateAsync(ConversationStore.NewId(), user.Id, character.Id, tier.Id, cancellationToken)).Id;
+            var started = await starter.StartAsync(user, character, cancellationToken);
+            if (started.Record is null)
+            {
+                Refuse(connection, CloseCodes.Policy, started.Decision.Code ?? "quota_exceeded", started.Decision.Detail ?? "A monthly limit is used up.");
+                return null;
+            }
+
+            conversationId = started.Record.Id;
         }
         else
         {

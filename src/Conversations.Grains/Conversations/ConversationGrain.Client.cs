@@ -128,6 +128,13 @@ public sealed partial class ConversationGrain
 
     private async Task ForwardResponseCreateAsync(IClientChannel client, ClientFrame frame, BinaryData raw, string? eventId)
     {
+        if (_pendingSafetyText is not null)
+        {
+            // The answer to an utterance that raised level 3 is the safety message.
+            await SayPendingSafetyMessageAsync();
+            return;
+        }
+
         using var document = JsonDocument.Parse(frame.Memory);
         if (document.RootElement.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object)
         {

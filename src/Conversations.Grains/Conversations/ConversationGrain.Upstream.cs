@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -64,7 +65,7 @@ public sealed partial class ConversationGrain
         {
             await foreach (var data in session.ReceiveAsync(cancellationToken))
             {
-                if (!await Context.PostAsync(static m => m.Grain.OnUpstreamEventAsync(m.Session, m.Data), new UpstreamMessage(this, session, data), cancellationToken))
+                if (!await Context.PostAsync(static m => m.Grain.OnUpstreamEventAsync(m.Session, m.Data, m.ReceivedAt), new UpstreamMessage(this, session, data, Stopwatch.GetTimestamp()), cancellationToken))
                 {
                     return;
                 }
@@ -79,10 +80,10 @@ public sealed partial class ConversationGrain
             return;
         }
 
-        await Context.PostAsync(static m => m.Grain.OnUpstreamClosedAsync(m.Session), new UpstreamMessage(this, session, BinaryData.Empty), CancellationToken.None);
+        await Context.PostAsync(static m => m.Grain.OnUpstreamClosedAsync(m.Session), new UpstreamMessage(this, session, BinaryData.Empty, 0), CancellationToken.None);
     }
 
-    private async ValueTask OnUpstreamEventAsync(UpstreamSession session, BinaryData data)
+    private async ValueTask OnUpstreamEventAsync(UpstreamSession session, BinaryData data, long receivedAt)
     {
         if (!ReferenceEquals(session, _upstream) || !EventHeader.TryRead(data.ToMemory().Span, out var header))
         {
@@ -91,7 +92,13 @@ public sealed partial class ConversationGrain
 
         if (header.Is("response.output_audio.delta"u8))
         {
-            RelayAudioDelta(data, header);
+            if (_suppressedResponses.Count == 0 || header.ResponseId.IsEmpty || !_suppressedResponses.Contains(header.ResponseIdString!))
+            {
+                MeasureFirstAudio();
+                RelayAudioDelta(data, header);
+                RelayLatency.Record(receivedAt);
+            }
+
             return;
         }
 
@@ -112,18 +119,21 @@ public sealed partial class ConversationGrain
             return;
         }
 
+        // What to keep of the event is read before any await: the header is a view over the event's bytes.
+        var (field, role) = header.Is("conversation.item.input_audio_transcription.completed"u8) ? ("transcript", Speaker.User)
+            : header.Is("response.output_audio_transcript.done"u8) ? ("transcript", Speaker.Assistant)
+            : header.Is("response.output_text.done"u8) ? ("text", Speaker.Assistant)
+            : ((string?)null, Speaker.User);
+        var itemId = field is null ? null : header.ItemIdString;
+        if (!await TrackResponseAsync(data, header))
+        {
+            return;
+        }
+
         _client?.SendEvent(data);
-        if (header.Is("conversation.item.input_audio_transcription.completed"u8))
+        if (field is not null)
         {
-            await PersistFromEventAsync(data, "transcript", Speaker.User, header.ItemIdString);
-        }
-        else if (header.Is("response.output_audio_transcript.done"u8))
-        {
-            await PersistFromEventAsync(data, "transcript", Speaker.Assistant, header.ItemIdString);
-        }
-        else if (header.Is("response.output_text.done"u8))
-        {
-            await PersistFromEventAsync(data, "text", Speaker.Assistant, header.ItemIdString);
+            await PersistFromEventAsync(data, field, role, itemId);
         }
     }
 
@@ -236,5 +246,5 @@ public sealed partial class ConversationGrain
         return BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(node));
     }
 
-    private sealed record UpstreamMessage(ConversationGrain Grain, UpstreamSession Session, BinaryData Data);
+    private sealed record UpstreamMessage(ConversationGrain Grain, UpstreamSession Session, BinaryData Data, long ReceivedAt);
 }

@@ -1,9 +1,17 @@
+using Conversations.Domain;
 using Conversations.Domain.Characters;
+using Conversations.Domain.Cost;
+using Conversations.Domain.Emergency;
+using Conversations.Domain.Summaries;
 using Conversations.Domain.Tiers;
 using Conversations.Domain.Transcript;
 using Conversations.Grains.Persistence;
+using Conversations.Grains.Policies;
+using Conversations.Grains.Telemetry;
 using Conversations.Grains.Upstream;
 using Conversations.Runtime.Activation;
+using Conversations.Runtime.Hosting;
+using Conversations.Runtime.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,10 +24,20 @@ namespace Conversations.Grains.Conversations;
 /// </summary>
 public sealed partial class ConversationGrain(
     ConversationStore store,
+    UsageStore usage,
+    AlertStore alerts,
+    EventFeed feed,
+    NodeIdentity node,
     CharacterCatalog characters,
     TierCatalog tiers,
+    PriceTable prices,
+    CrisisResources resources,
+    ModerationScreen moderation,
+    AlertSignal alertSignal,
     UpstreamConnector connector,
     IOptions<UpstreamOptions> upstreamOptions,
+    IOptions<ConversationOptions> conversationOptions,
+    ConversationMetrics metrics,
     TimeProvider time,
     ILogger<ConversationGrain> logger) : Grain, IConversationGrain
 {
@@ -49,11 +67,21 @@ public sealed partial class ConversationGrain(
             ? character
             : throw new InvalidOperationException($"Conversation {Context.Key} uses character '{_record.CharacterId}', which is no longer configured.");
         _tier = tiers.Resolve(_record.Tier);
+        _emergency = EmergencyLevel.FromStored(_record.EmergencyLevel, EmergencyCategoryNames.ParseWireName(_record.EmergencyCategory));
         _lastSeq = await store.LastSeqAsync(Context.Key, cancellationToken);
+        var tick = conversationOptions.Value.QuotaTickInterval;
+        Context.RegisterTimer(QuotaTickAsync, tick, tick);
+        metrics.ActiveConversations.Add(1);
     }
 
     public override async ValueTask OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        metrics.ActiveConversations.Add(-1);
+        if (_client is not null && reason != DeactivationReason.LeaseLost)
+        {
+            await ChargeClockAsync(stop: true);
+        }
+
         if (_client is not null)
         {
             // The client reconnects and resumes on whichever node activates the conversation next.
@@ -84,13 +112,29 @@ public sealed partial class ConversationGrain(
             _record = await store.SaveAsync(Context.Fence, _record with { Status = ConversationStatus.Active });
         }
 
+        if (_client is null)
+        {
+            StartClock();
+        }
+
         _client = client;
+        await PublishAsync(resumed ? "resumed" : "started", w =>
+        {
+            w.WriteString("character_id", _character.Id);
+            w.WriteString("user_id", _record.UserId);
+            w.WriteString("started_at", _record.CreatedAt);
+        });
         if (_sessionCreated is not null)
         {
             client.SendEvent(_sessionCreated);
         }
 
         client.SendEvent(ServerEvents.Attached(resumed, _record.Id, _character.Id, _tier.MaxSecondsPerConversation, _lastSeq));
+        if (_emergency.Value >= 2)
+        {
+            SendEmergencyToClient();
+        }
+
         if (resumeFromSeq is long after && after < _lastSeq)
         {
             // In this turn no entry can be appended, so replay and live events neither overlap nor leave a gap.
@@ -101,26 +145,31 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    public ValueTask DetachAsync(IClientChannel client)
+    public async ValueTask DetachAsync(IClientChannel client)
     {
         if (ReferenceEquals(_client, client))
         {
+            // The clock stops while no client is attached.
+            await ChargeClockAsync(stop: true);
             _client = null;
+            await PublishAsync("detached", _ => { });
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask EndAsync(string reason)
     {
         if (_record.Status != ConversationStatus.Ended)
         {
+            await ChargeClockAsync(stop: true);
+            var transcript = await store.ReadTranscriptAsync(_record.Id, 0, int.MaxValue);
             _record = await store.SaveAsync(Context.Fence, _record with
             {
                 Status = ConversationStatus.Ended,
                 EndedAt = time.GetUtcNow(),
                 EndReason = reason,
+                Summary = _record.Summary ?? (transcript.Count > 0 ? ExtractiveSummarizer.Summarize(transcript) : null),
             });
+            await PublishAsync("ended", w => w.WriteString("reason", reason));
         }
 
         if (_client is not null)
@@ -134,8 +183,16 @@ public sealed partial class ConversationGrain(
         Context.Deactivate();
     }
 
+    /// <summary>Sets the summary (the client's own, over REST); an ended conversation's is set by the store directly.</summary>
+    public async ValueTask SetSummaryAsync(string summary) =>
+        _record = await store.SaveAsync(Context.Fence, _record with { Summary = summary });
+
+    /// <summary>An informational event on the cluster feed (dashboards, supervisors).</summary>
+    private Task PublishAsync(string kind, Action<System.Text.Json.Utf8JsonWriter> payload) =>
+        feed.AppendAsync(_record.Id, kind, node.Id, payload);
+
     /// <summary>Appends a durable transcript entry, then tells the client (never before it is durable).</summary>
-    private async Task AppendTranscriptAsync(Speaker role, string text, string? itemId)
+    private async Task<TranscriptEntry> AppendTranscriptAsync(Speaker role, string text, string? itemId)
     {
         var entry = new TranscriptEntry(_lastSeq + 1, role, text, time.GetUtcNow(), itemId);
         for (var attempt = 1; ; attempt++)
@@ -154,5 +211,11 @@ public sealed partial class ConversationGrain(
 
         _lastSeq = entry.Seq;
         _client?.SendEvent(ServerEvents.Transcript(entry));
+        if (role == Speaker.User)
+        {
+            await ScreenAsync(entry);
+        }
+
+        return entry;
     }
 }

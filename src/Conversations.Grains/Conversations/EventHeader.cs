@@ -15,6 +15,7 @@ public ref struct EventHeader
     public ReadOnlySpan<byte> EventId;
     public ReadOnlySpan<byte> ItemId;
     public ReadOnlySpan<byte> Delta;
+    public ReadOnlySpan<byte> ResponseId;
     public bool HasEscapes;
 
     /// <summary>Reads the header of <paramref name="json"/>; false when it is not well-formed JSON with an object at the top (or too deep).</summary>
@@ -35,6 +36,7 @@ public ref struct EventHeader
                     : reader.ValueTextEquals("event_id"u8) ? 2
                     : reader.ValueTextEquals("item_id"u8) ? 3
                     : reader.ValueTextEquals("delta"u8) ? 4
+                    : reader.ValueTextEquals("response_id"u8) ? 5
                     : 0;
                 reader.Read();
                 if (target != 0 && reader.TokenType == JsonTokenType.String)
@@ -45,7 +47,8 @@ public ref struct EventHeader
                         case 1: header.Type = reader.ValueSpan; break;
                         case 2: header.EventId = reader.ValueSpan; break;
                         case 3: header.ItemId = reader.ValueSpan; break;
-                        default: header.Delta = reader.ValueSpan; break;
+                        case 4: header.Delta = reader.ValueSpan; break;
+                        default: header.ResponseId = reader.ValueSpan; break;
                     }
                 }
                 else
@@ -70,6 +73,8 @@ public ref struct EventHeader
     public readonly string? EventIdString => EventId.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(EventId);
 
     public readonly string? ItemIdString => ItemId.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(ItemId);
+
+    public readonly string? ResponseIdString => ResponseId.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(ResponseId);
 
     public readonly bool Is(ReadOnlySpan<byte> type) => Type.SequenceEqual(type);
 }

@@ -1,5 +1,9 @@
 using Conversations.Domain.Characters;
+using Conversations.Domain.Cost;
+using Conversations.Domain.Emergency;
 using Conversations.Domain.Tiers;
+using Conversations.Grains.Policies;
+using Conversations.Grains.Telemetry;
 using Conversations.Grains.Persistence;
 using Conversations.Grains.Upstream;
 using Conversations.Runtime.Hosting;
@@ -25,9 +29,20 @@ public static class GrainsHostingExtensions
             .Validate(o => TierCatalog.Validate(o).Count == 0, "Invalid Tiers configuration (see TierCatalog.Validate).").ValidateOnStart();
         services.TryAddSingleton(sp => CharacterCatalog.FromOptions(sp.GetRequiredService<IOptions<CharactersOptions>>().Value));
         services.TryAddSingleton(sp => TierCatalog.FromOptions(sp.GetRequiredService<IOptions<TiersOptions>>().Value));
+        services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PricesOptions>().BindConfiguration(PricesOptions.SectionName);
+        services.AddOptions<EmergencyOptions>().BindConfiguration(EmergencyOptions.SectionName);
+        services.TryAddSingleton(sp => PriceTable.FromOptions(sp.GetRequiredService<IOptions<PricesOptions>>().Value));
+        services.TryAddSingleton(sp => CrisisResources.FromOptions(sp.GetRequiredService<IOptions<EmergencyOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ConversationStore>();
+        services.TryAddSingleton<UsageStore>();
+        services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<AlertSignal>();
+        services.TryAddSingleton<ModerationScreen>();
+        services.TryAddSingleton<ConversationMetrics>();
         services.TryAddSingleton<UpstreamConnector>();
+        services.AddHostedService<AlertWebhookSender>();
         return builder;
     }
 }

@@ -13,6 +13,8 @@ public sealed record ConversationRecord(
     decimal UsedSeconds,
     decimal CostUsd,
     int EmergencyLevel,
+    string? EmergencyCategory,
+    bool Flagged,
     string? Summary,
     long Version);
 

@@ -12,8 +12,8 @@ namespace Conversations.Grains.Persistence;
 /// </summary>
 public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore leases)
 {
-    private const string Columns =
-        "id, user_id, character_id, tier, status, created_at, ended_at, end_reason, used_seconds, cost_usd, emergency_level, summary, version";
+    internal const string Columns =
+        "id, user_id, character_id, tier, status, created_at, ended_at, end_reason, used_seconds, cost_usd, emergency_level, emergency_category, flagged, summary, version";
 
     /// <summary>A new conversation id: <c>conv_</c> and 24 random hex digits.</summary>
     public static string NewId() => "conv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -120,7 +120,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
             await using var command = new NpgsqlCommand($"""
                 UPDATE conversations
                 SET status = $3, ended_at = $4, end_reason = $5, used_seconds = $6, cost_usd = $7, emergency_level = $8,
-                    summary = $9, version = version + 1
+                    summary = $9, emergency_category = $10, flagged = $11, version = version + 1
                 WHERE id = $1 AND version = $2
                 RETURNING {Columns}
                 """, connection, transaction);
@@ -133,11 +133,51 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
             command.Parameters.AddWithValue(state.CostUsd);
             command.Parameters.AddWithValue(state.EmergencyLevel);
             command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)state.Summary ?? DBNull.Value);
+            command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)state.EmergencyCategory ?? DBNull.Value);
+            command.Parameters.AddWithValue(state.Flagged);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken)
                 ? ReadRecord(reader)
                 : throw new StaleActivationException(fence, $"conversation version {state.Version} is no longer current");
         }, cancellationToken);
+
+    /// <summary>Sets the summary of an ended conversation (no grain writes it any more); false if it is not ended.</summary>
+    public async Task<bool> SetEndedSummaryAsync(string id, string summary, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE conversations SET summary = $2, version = version + 1 WHERE id = $1 AND status = 'ended'");
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(summary);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Deletes an ended conversation and its transcript; usage records and the monthly ledger stay, so billing is unchanged.</summary>
+    public async Task<bool> DeleteEndedAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM conversations WHERE id = $1 AND status = 'ended'");
+        command.Parameters.AddWithValue(id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The live conversations (a client attached at least once, not ended, and a live lease), for the dashboard.</summary>
+    public async Task<IReadOnlyList<(ConversationRecord Conversation, string NodeId)>> ListLiveAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "c." + c))}, l.node_id
+            FROM conversations c JOIN conversation_leases l ON l.conversation_id = c.id AND l.expires_at > now()
+            WHERE c.status = 'active'
+            ORDER BY c.created_at DESC LIMIT $1
+            """);
+        command.Parameters.AddWithValue(limit);
+        var live = new List<(ConversationRecord, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            live.Add((ReadRecord(reader), reader.GetString(15)));
+        }
+
+        return live;
+    }
 
     private static string StatusName(ConversationStatus status) => status switch
     {
@@ -146,7 +186,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
         _ => "ended",
     };
 
-    private static ConversationRecord ReadRecord(DbDataReader reader) => new(
+    internal static ConversationRecord ReadRecord(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
@@ -164,5 +204,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
         reader.GetDecimal(9),
         reader.GetInt32(10),
         reader.IsDBNull(11) ? null : reader.GetString(11),
-        reader.GetInt64(12));
+        reader.GetBoolean(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13),
+        reader.GetInt64(14));
 }

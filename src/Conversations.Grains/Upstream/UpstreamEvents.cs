@@ -12,13 +12,13 @@ public static class UpstreamEvents
     /// <c>session.update</c> with everything the server decides: instructions, voice, tools, VAD, transcription and
     /// PCM16 24 kHz in and out. Clients can change only the few fields <see cref="SessionUpdatePolicy"/> allows.
     /// </summary>
-    public static BinaryData SessionUpdate(Character character, string transcriptionModel) =>
+    public static BinaryData SessionUpdate(Character character, string transcriptionModel, string? extraInstructions = null) =>
         ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "session.update"u8);
             w.WriteStartObject("session"u8);
             w.WriteString("type"u8, "realtime"u8);
-            w.WriteString("instructions"u8, character.ComposeInstructions());
+            w.WriteString("instructions"u8, extraInstructions is null ? character.ComposeInstructions() : character.ComposeInstructions() + "\n\n" + extraInstructions);
             w.WriteStartArray("output_modalities"u8);
             w.WriteStringValue("audio"u8);
             w.WriteEndArray();
@@ -63,6 +63,26 @@ public static class UpstreamEvents
 
             w.WriteEndObject();
         });
+
+    /// <summary>
+    /// A <c>response.create</c> that has the character say <paramref name="text"/> verbatim (a closing line, a safety
+    /// message), tagged in <c>metadata</c> so the grain recognises its events. Instructions-following models obey the
+    /// instruction; the engine's scripted responder recognises the same form.
+    /// </summary>
+    public static BinaryData SayExactly(string text, string purposeField, string purpose) =>
+        ServerEvents.Write(w =>
+        {
+            w.WriteString("type"u8, "response.create"u8);
+            w.WriteStartObject("response"u8);
+            w.WriteString("instructions"u8, SayExactlyPrefix + text);
+            w.WriteStartObject("metadata"u8);
+            w.WriteString(purposeField, purpose);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+
+    /// <summary>The instruction prefix of <see cref="SayExactly"/>; the text to say follows it.</summary>
+    public const string SayExactlyPrefix = "Say exactly the following, word for word, and nothing else: ";
 
     /// <summary>A persisted transcript entry as a conversation item (user input_text, assistant output_text).</summary>
     public static BinaryData SeedItem(string itemId, TranscriptEntry entry) =>

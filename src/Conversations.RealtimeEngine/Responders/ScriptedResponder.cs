@@ -22,8 +22,19 @@ internal sealed class ScriptedResponder(CounsellingScript script) : IResponder
         await Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Instructions of this form make the scripted responder say the rest verbatim, as an instruction-following model
+    /// would: the gateway uses it for closing lines and safety messages.
+    /// </summary>
+    public const string SayExactlyPrefix = "Say exactly the following, word for word, and nothing else: ";
+
     private string Choose(ResponderRequest request)
     {
+        if (request.Instructions.StartsWith(SayExactlyPrefix, StringComparison.Ordinal))
+        {
+            return request.Instructions[SayExactlyPrefix.Length..];
+        }
+
         var last = request.Messages.LastOrDefault(message => message.Role is "user" or "function_call_output");
         var turn = request.Messages.Count(message => message.Role is "assistant");
         if (last is null)

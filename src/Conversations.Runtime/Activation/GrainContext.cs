@@ -30,7 +30,10 @@ public sealed class GrainContext
         _activation.PostAsync(Turn.For(work, state, countsAsActivity: true), cancellationToken);
 
     /// <summary>Runs <paramref name="callback"/> in a turn every <paramref name="period"/>; a tick is skipped while the previous one waits.</summary>
-    /// <remarks>Timer ticks do not count as activity, so a timer alone never keeps an idle grain alive.</remarks>
+    /// <remarks>
+    /// Timer ticks do not count as activity, so a timer alone never keeps an idle grain alive. A period of
+    /// <see cref="Timeout.InfiniteTimeSpan"/> makes a one-shot timer. Disposing it stops further ticks.
+    /// </remarks>
     public IDisposable RegisterTimer(Func<ValueTask> callback, TimeSpan dueTime, TimeSpan period) =>
         _activation.RegisterTimer(callback, dueTime, period);
 

@@ -27,6 +27,13 @@ internal sealed class GrainTimer : IDisposable
         try
         {
             await Task.Delay(dueTime, _stop.Token);
+            if (period == Timeout.InfiniteTimeSpan)
+            {
+                // One-shot: a single tick after the due time.
+                _activation.TryPost(Turn.For(static (GrainTimer t) => t.TickAsync(), this, countsAsActivity: false));
+                return;
+            }
+
             using var ticks = new PeriodicTimer(period);
             do
             {

@@ -1,6 +1,7 @@
 using Conversations.Runtime.Activation;
 using Conversations.Runtime.Leases;
 using Conversations.Runtime.Storage;
+using Conversations.Runtime.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,10 @@ public static class RuntimeHostingExtensions
         services.TryAddSingleton<LeaseStore>();
         services.TryAddSingleton<ActivationCatalog>();
         services.TryAddSingleton<ActivationMaintenance>();
+        services.TryAddSingleton<EventFeed>();
+        services.TryAddSingleton<FeedSignal>();
+        services.TryAddSingleton<FeedSubscription>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedSignal>());
         services.AddHostedService(sp => sp.GetRequiredService<ActivationMaintenance>());
         return builder;
     }

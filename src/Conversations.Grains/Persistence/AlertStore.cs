@@ -1,0 +1,230 @@
+using System.Data.Common;
+using Conversations.Domain.Emergency;
+using Conversations.Runtime.Hosting;
+using Conversations.Runtime.Leases;
+using Conversations.Runtime.Streams;
+using Npgsql;
+
+namespace Conversations.Grains.Persistence;
+
+/// <summary>Emergency levels and the alerts they raise, with their delivery to supervisors (stream and webhook).</summary>
+public sealed class AlertStore(NpgsqlDataSource dataSource, LeaseStore leases, NodeIdentity node)
+{
+    private const string AlertColumns =
+        "id, conversation_id, user_id, level, category, excerpt, transcript_seq, created_at, status, acknowledged_at, acknowledged_by";
+
+    /// <summary>
+    /// Raises the conversation's emergency level (it never goes down: the column only takes a higher value) and, from
+    /// level 2, records an alert — in one fenced transaction with their feed events. Returns the stored conversation and
+    /// the new alert, if one was created.
+    /// </summary>
+    public Task<(ConversationRecord Conversation, EmergencyAlert? Alert)> RaiseAsync(
+        Fence fence, ConversationRecord conversation, EmergencyLevel level, string excerpt, long transcriptSeq, CancellationToken cancellationToken = default) =>
+        leases.WriteFencedAsync(fence, async (connection, transaction) =>
+        {
+            var category = level.Category.WireName();
+            ConversationRecord updated;
+            await using (var command = new NpgsqlCommand($"""
+                UPDATE conversations
+                SET emergency_level = GREATEST(emergency_level, $3), emergency_category = CASE WHEN $3 > emergency_level THEN $4 ELSE emergency_category END,
+                    flagged = flagged OR $3 >= 3, version = version + 1
+                WHERE id = $1 AND version = $2
+                RETURNING {ConversationStore.Columns}
+                """, connection, transaction))
+            {
+                command.Parameters.AddWithValue(conversation.Id);
+                command.Parameters.AddWithValue(conversation.Version);
+                command.Parameters.AddWithValue(level.Value);
+                command.Parameters.AddWithValue(category);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                updated = await reader.ReadAsync(cancellationToken)
+                    ? ConversationStore.ReadRecord(reader)
+                    : throw new StaleActivationException(fence, $"conversation version {conversation.Version} is no longer current");
+            }
+
+            await EventFeed.AppendAsync(connection, transaction, conversation.Id, "emergency", node.Id, w =>
+            {
+                w.WriteNumber("level", level.Value);
+                w.WriteString("category", category);
+            }, cancellationToken);
+            if (level.Value < 2)
+            {
+                return (updated, (EmergencyAlert?)null);
+            }
+
+            EmergencyAlert? alert = null;
+            await using (var insert = new NpgsqlCommand($"""
+                INSERT INTO emergency_alerts (conversation_id, user_id, level, category, excerpt, transcript_seq)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (conversation_id, level) DO NOTHING
+                RETURNING {AlertColumns}
+                """, connection, transaction))
+            {
+                insert.Parameters.AddWithValue(conversation.Id);
+                insert.Parameters.AddWithValue(conversation.UserId);
+                insert.Parameters.AddWithValue(level.Value);
+                insert.Parameters.AddWithValue(category);
+                insert.Parameters.AddWithValue(excerpt.Length > 500 ? excerpt[..500] : excerpt);
+                insert.Parameters.AddWithValue(transcriptSeq);
+                await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    alert = ReadAlert(reader);
+                }
+            }
+
+            if (alert is not null)
+            {
+                await EventFeed.AppendAsync(connection, transaction, conversation.Id, "alert", node.Id, w => WriteAlert(w, alert), cancellationToken);
+            }
+
+            return (updated, alert);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<EmergencyAlert>> ListAsync(string? status, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {AlertColumns} FROM emergency_alerts WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
+        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)status ?? DBNull.Value);
+        command.Parameters.AddWithValue(limit);
+        var alerts = new List<EmergencyAlert>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts.Add(ReadAlert(reader));
+        }
+
+        return alerts;
+    }
+
+    /// <summary>Acknowledges an open alert (idempotent); null when there is no such alert.</summary>
+    public async Task<EmergencyAlert?> AcknowledgeAsync(long id, string supervisor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        EmergencyAlert? alert;
+        bool changed;
+        await using (var command = new NpgsqlCommand($"""
+            WITH acknowledged AS (
+                UPDATE emergency_alerts SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2
+                WHERE id = $1 AND status = 'open' RETURNING {AlertColumns}, true AS changed)
+            SELECT * FROM acknowledged
+            UNION ALL
+            SELECT {AlertColumns}, false FROM emergency_alerts WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM acknowledged)
+            """, connection, transaction))
+        {
+            command.Parameters.AddWithValue(id);
+            command.Parameters.AddWithValue(supervisor);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            alert = ReadAlert(reader);
+            changed = reader.GetBoolean(11);
+        }
+
+        if (changed)
+        {
+            await EventFeed.AppendAsync(connection, transaction, alert.ConversationId, "alert_acknowledged", node.Id, w =>
+            {
+                w.WriteNumber("alert_id", alert.Id);
+                w.WriteString("by", supervisor);
+            }, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return alert;
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> alerts whose webhook is due (FOR UPDATE SKIP LOCKED: nodes never send the
+    /// same alert at the same time) and runs <paramref name="deliver"/> for each; the outcome is recorded.
+    /// </summary>
+    public async Task<int> DeliverDueAsync(int maxAttempts, Func<EmergencyAlert, Task<bool>> deliver, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var due = new List<EmergencyAlert>();
+        await using (var command = new NpgsqlCommand($"""
+            SELECT {AlertColumns} FROM emergency_alerts
+            WHERE webhook_delivered_at IS NULL AND webhook_attempts < $1
+              AND created_at + (interval '1 second' * (power(2, webhook_attempts) - 1)) <= now()
+            ORDER BY created_at LIMIT 20
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            command.Parameters.AddWithValue(maxAttempts);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add(ReadAlert(reader));
+            }
+        }
+
+        foreach (var alert in due)
+        {
+            var delivered = await deliver(alert);
+            await using var record = new NpgsqlCommand(
+                "UPDATE emergency_alerts SET webhook_attempts = webhook_attempts + 1, webhook_delivered_at = CASE WHEN $2 THEN now() END WHERE id = $1",
+                connection,
+                transaction);
+            record.Parameters.AddWithValue(alert.Id);
+            record.Parameters.AddWithValue(delivered);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    /// <summary>(attempts, delivered) of an alert's webhook; for tests and operations.</summary>
+    public async Task<(int Attempts, bool Delivered)> WebhookStateAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT webhook_attempts, webhook_delivered_at IS NOT NULL FROM emergency_alerts WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetBoolean(1));
+    }
+
+    internal static void WriteAlert(System.Text.Json.Utf8JsonWriter w, EmergencyAlert alert)
+    {
+        w.WriteNumber("alert_id", alert.Id);
+        w.WriteString("conversation_id", alert.ConversationId);
+        w.WriteString("user_id", alert.UserId);
+        w.WriteNumber("level", alert.Level);
+        w.WriteString("category", alert.Category);
+        w.WriteString("excerpt", alert.Excerpt);
+        w.WriteString("created_at", alert.CreatedAt);
+        w.WriteString("status", alert.Status);
+    }
+
+    private static EmergencyAlert ReadAlert(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetInt32(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetInt64(6),
+        reader.GetFieldValue<DateTimeOffset>(7),
+        reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+        reader.IsDBNull(10) ? null : reader.GetString(10));
+}
+
+/// <summary>An emergency alert for supervisors.</summary>
+public sealed record EmergencyAlert(
+    long Id,
+    string ConversationId,
+    string UserId,
+    int Level,
+    string Category,
+    string Excerpt,
+    long TranscriptSeq,
+    DateTimeOffset CreatedAt,
+    string Status,
+    DateTimeOffset? AcknowledgedAt,
+    string? AcknowledgedBy);

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Conversations.Grains.Policies;
+
+/// <summary>How the conversation grain applies its policies (configuration section <c>Conversations</c>).</summary>
+public sealed class ConversationOptions
+{
+    public const string Section = "Conversations";
+
+    /// <summary>How often the conversation clock is charged while a client is attached (one transaction per tick).</summary>
+    public TimeSpan QuotaTickInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the character may take to say its closing line before the conversation ends anyway.</summary>
+    public TimeSpan ClosingLineTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A locale (e.g. <c>ko-KR</c>) for crisis resources when the character's language does not decide it.</summary>
+    public string? Locale { get; set; }
+
+    /// <summary>Where alerts are POSTed as JSON; none when empty.</summary>
+    public Uri? AlertWebhookUrl { get; set; }
+
+    [Range(1, 20)]
+    public int AlertWebhookMaxAttempts { get; set; } = 6;
+
+    /// <summary>
+    /// The moderation model of the optional second emergency stage (e.g. <c>omni-moderation-latest</c>), called through
+    /// the OpenAI SDK at <c>Upstream:OpenAI</c>; off when empty or when no OpenAI key is set.
+    /// </summary>
+    public string? ModerationModel { get; set; }
+}
