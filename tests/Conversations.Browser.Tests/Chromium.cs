@@ -5,13 +5,17 @@ namespace Conversations.Browser.Tests;
 
 /// <summary>
 /// Debian's Chromium, headless, with a fresh profile and a fake microphone that plays a WAV file (looping), driven by
-/// Playwright. Console output and page errors go to the test's output; screenshots to <c>artifacts/screenshots/</c>.
+/// Playwright. Console output and page errors go to the test's output; screenshots to <c>screenshots/</c> under
+/// <c>$CONVERSATIONS_TEST_ARTIFACTS</c> (set by scripts/test.sh) or else under the repository's <c>artifacts/</c>.
 /// </summary>
 public sealed class Chromium : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    private static readonly string ScreenshotDirectory = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+    // scripts/test.sh names the folder for kept test files; run alone, the tests use artifacts/ in the repository.
+    private static readonly string ScreenshotDirectory = Path.Combine(
+        Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_ARTIFACTS") is { Length: > 0 } artifacts ? artifacts : Path.Combine(RepositoryRoot(), "artifacts"),
+        "screenshots");
     private readonly DirectoryInfo _profile;
     private readonly string _testName;
     private int _screenshots;
@@ -70,7 +74,7 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>The first tab, or a new one.</summary>
     public async Task<IPage> PageAsync() => Context.Pages.Count > 0 ? Context.Pages[0] : await Context.NewPageAsync();
 
-    /// <summary>Saves a full-page screenshot as <c>artifacts/screenshots/&lt;test&gt;-&lt;n&gt;-&lt;step&gt;.png</c>.</summary>
+    /// <summary>Saves a full-page screenshot as <c>screenshots/&lt;test&gt;-&lt;n&gt;-&lt;step&gt;.png</c>.</summary>
     public async Task ScreenshotAsync(IPage page, string step)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

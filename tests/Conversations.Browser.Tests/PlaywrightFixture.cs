@@ -21,6 +21,9 @@ public sealed class PlaywrightFixture : IAsyncLifetime
         }
 
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+
+        // Expectations poll until this deadline; generous, because the machine may be busy with other test projects.
+        Assertions.SetDefaultExpectTimeout(30_000);
     }
 
     public ValueTask DisposeAsync()

@@ -31,7 +31,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine)
+    /// <summary>Starts a silo; <paramref name="settings"/> are configuration keys and values on top of Development's.</summary>
+    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, params (string Key, string Value)[] settings)
     {
         var database = await postgres.CreateDatabaseAsync();
         var factory = new WebApplicationFactory<SiloEntryPoint>().WithWebHostBuilder(web =>
@@ -41,6 +42,10 @@ public sealed class TestSilo : IAsyncDisposable
             web.UseSetting("ConnectionStrings:postgres", database);
             web.UseSetting("Upstream:Endpoint", new Uri(engine.BaseUrl, "v1").ToString());
             web.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
         });
         factory.UseKestrel();
         factory.StartServer();

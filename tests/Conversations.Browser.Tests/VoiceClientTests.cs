@@ -102,10 +102,11 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         await voice.SignInAsync("dave");
         await voice.StartAsync("mental-health");
 
-        await voice.WaitForStatsAsync("s => s.truncations.length > 0", (float)Long.TotalMilliseconds);
+        // On a slow machine an answer may be interrupted before any of it played; the first one heard in part counts.
+        await voice.WaitForStatsAsync("s => s.truncations.some(t => t.audio_end_ms > 0)", (float)Long.TotalMilliseconds);
         await chromium.ScreenshotAsync(page, "interrupted");
 
-        var truncation = (await voice.StatsAsync()).GetProperty("truncations")[0];
+        var truncation = (await voice.StatsAsync()).GetProperty("truncations").EnumerateArray().First(t => t.GetProperty("audio_end_ms").GetInt64() > 0);
         var itemId = truncation.GetProperty("item_id").GetString()!;
         var heardMs = truncation.GetProperty("audio_end_ms").GetInt64();
         var receivedMs = truncation.GetProperty("received_ms").GetInt64();
@@ -113,14 +114,18 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         heardMs.ShouldBeLessThan(receivedMs, "the rest of the received answer was thrown away, not played");
 
         // On the wire: the truncate names the answer's item and the milliseconds heard, right after speech started.
-        var sent = await frames.SentAsync("conversation.item.truncate", TimeSpan.FromSeconds(10));
-        sent.Json.GetProperty("item_id").GetString().ShouldBe(itemId);
+        var sent = await frames.SentAsync("conversation.item.truncate", TimeSpan.FromSeconds(10), f => f.GetProperty("item_id").GetString() == itemId);
         sent.Json.GetProperty("content_index").GetInt32().ShouldBe(0);
         sent.Json.GetProperty("audio_end_ms").GetInt64().ShouldBe(heardMs);
         frames.Received.ShouldContain(f => f.Type == "response.output_item.added" && f.Json.GetProperty("item").GetProperty("id").GetString() == itemId);
         var speechStarted = frames.Received.Last(f => f.Type == "input_audio_buffer.speech_started" && f.At <= sent.At);
-        (sent.At - speechStarted.At).ShouldBeLessThan(TimeSpan.FromSeconds(1), "the page reacts to speech_started at once");
+        // "At once", with room for a busy machine.
+        (sent.At - speechStarted.At).ShouldBeLessThan(TimeSpan.FromSeconds(2), "the page reacts to speech_started at once");
         frames.Received.ShouldNotContain(f => f.Type == "error" && f.At >= sent.At, "the server accepted the truncate");
+
+        // Playback really stopped there: once a later answer has played, not one more sample of this one was heard.
+        await voice.WaitForStatsAsync($"s => s.heardItemId !== null && s.heardItemId !== '{itemId}'", (float)Long.TotalMilliseconds);
+        (await voice.StatsAsync()).GetProperty("heardMsByItem").GetProperty(itemId).GetInt64().ShouldBe(heardMs);
     }
 
     [Fact]
@@ -145,19 +150,13 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         ended.Status.ShouldBe("ended");
         ended.EndReason.ShouldBe("user");
 
-        // The page polls for the summary a while; it shows the server's once there is one.
+        // The summary is written as the conversation ends; the page fetches it and shows the server's text.
         var summary = voice.Page.Locator("#summary");
-        await Expect(summary).ToHaveAttributeAsync("data-state", new Regex("^(ready|missing)$"), new() { Timeout = 45_000 });
+        await Expect(summary).ToHaveAttributeAsync("data-state", "ready");
         await chromium.ScreenshotAsync(voice.Page, "ended");
         var stored = (await silo.GetAsync<ConversationView>(token, $"api/v1/conversations/{conversationId}")).Summary;
-        if (await summary.GetAttributeAsync("data-state") == "ready")
-        {
-            (await summary.TextContentAsync()).ShouldBe(stored);
-        }
-        else
-        {
-            stored.ShouldBeNull("the page gave up on a summary the server had written");
-        }
+        stored.ShouldNotBeNullOrWhiteSpace();
+        (await summary.TextContentAsync()).ShouldBe(stored);
 
         (await voice.StatsAsync()).GetProperty("connections").EnumerateArray().Count().ShouldBe(1, "an ended conversation is not reconnected");
     }

@@ -25,20 +25,25 @@ public sealed class WebSocketFrames
 
     public IReadOnlyList<Frame> Received => [.. _received];
 
-    /// <summary>The first sent frame of the type, waiting for it up to the timeout.</summary>
-    public async Task<Frame> SentAsync(string type, TimeSpan timeout)
+    /// <summary>The first frame of the type the page sent, waiting for it up to the timeout.</summary>
+    public Task<Frame> SentAsync(string type, TimeSpan timeout, Func<JsonElement, bool>? where = null) => FirstAsync(_sent, type, where, timeout, "sent");
+
+    /// <summary>The first frame of the type the page received, waiting for it up to the timeout.</summary>
+    public Task<Frame> ReceivedAsync(string type, TimeSpan timeout, Func<JsonElement, bool>? where = null) => FirstAsync(_received, type, where, timeout, "received");
+
+    private async Task<Frame> FirstAsync(ConcurrentQueue<Frame> frames, string type, Func<JsonElement, bool>? where, TimeSpan timeout, string direction)
     {
         var deadline = _clock.Elapsed + timeout;
         while (true)
         {
-            if (_sent.FirstOrDefault(f => f.Type == type) is { } frame)
+            if (frames.FirstOrDefault(f => f.Type == type && (where is null || where(f.Json))) is { } frame)
             {
                 return frame;
             }
 
             if (_clock.Elapsed > deadline)
             {
-                throw new TimeoutException($"The page sent no {type} within {timeout.TotalSeconds:0.#} s.");
+                throw new TimeoutException($"The page {direction} no {type} within {timeout.TotalSeconds:0.#} s.");
             }
 
             await Task.Delay(20);

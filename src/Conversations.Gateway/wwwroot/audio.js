@@ -69,6 +69,7 @@ export class Player {
     this.bufferedSamples = 0;
     this.receivedSamples = 0;
     this.heard = { itemId: null, samples: 0 };
+    this.heardByItem = new Map(); // item id → samples heard of it
   }
 
   /** Queues PCM16 (an ArrayBuffer, handed over) of the given response item. */
@@ -111,13 +112,18 @@ export class Player {
     });
   }
 
+  #heard(itemId, samples) {
+    this.heard = { itemId, samples };
+    if (itemId !== null) this.heardByItem.set(itemId, samples);
+  }
+
   #receive(message) {
     if (message.type === 'progress') {
       this.playedSamples = message.total;
       this.bufferedSamples = message.buffered;
-      this.heard = { itemId: message.itemId, samples: message.played };
+      this.#heard(message.itemId, message.played);
     } else if (message.type === 'stopped') {
-      this.heard = { itemId: message.itemId, samples: message.played };
+      this.#heard(message.itemId, message.played);
       const resolve = this.#pendingStops.get(message.id);
       this.#pendingStops.delete(message.id);
       resolve?.({ itemId: message.itemId, playedMs: Math.floor((message.played * 1000) / sampleRate) });

@@ -5,8 +5,8 @@ import { followEventStream } from './event-stream.js';
 
 const $ = id => document.getElementById(id);
 const panels = ['live-panel', 'alerts-panel', 'cost-panel', 'ttfa-panel', 'relay-panel'];
-const ttfaBuckets = [200, 400, 800, 1600, 3200]; // upper bounds, ms; one more bucket above the last
-const relayBuckets = [5, 10, 20, 50, 100, 200];
+const ttfaBuckets = [250, 500, 750, 1000, 1500, 2000, 3000]; // upper bounds, ms; one more bucket above the last
+const relayBuckets = [0.5, 1, 2, 5, 10, 20, 50];
 const costHours = 12;
 
 let view = null;
@@ -24,7 +24,8 @@ function emptyView() {
     ended: new Set(), // ended ids, so a late snapshot cannot bring one back
     alerts: new Map(), // alert_id → alert
     ttfa: [],
-    relay: [],
+    relayP50: [],
+    relayP95: [],
     costByHour: new Map(), // hour start (ms) → dollars
     cursor: null,
     events: 0,
@@ -86,20 +87,22 @@ function onFeedEvent(current, message) {
   current.events += 1;
   const p = event.payload ?? {};
   const id = event.conversation_id;
+  // The node that wrote the event is the one hosting the conversation now (it moves on failover).
+  const live = values => !current.ended.has(id) && upsertConversation(current, id, { node_id: event.node_id, ...values });
   switch (event.kind) {
     case 'started':
+    case 'resumed':
       current.ended.delete(id);
-      upsertConversation(current, id, { character_id: p.character_id, user_id: p.user_id, node_id: p.node_id, started_at: event.at, status: 'active' });
+      live({ character_id: p.character_id, user_id: p.user_id, started_at: p.started_at ?? event.at, status: 'active' });
+      break;
+    case 'detached':
+      live({ status: 'detached' });
       break;
     case 'quota':
-      if (!current.ended.has(id)) upsertConversation(current, id, { used_seconds: p.used_seconds, cost_usd: p.cost_usd });
+      live({ used_seconds: p.used_seconds, cost_usd: p.cost_usd });
       break;
     case 'emergency':
-      if (!current.ended.has(id)) {
-        const row = upsertConversation(current, id, {});
-        row.emergency_level = Math.max(row.emergency_level ?? 0, p.level ?? 0);
-        row.emergency_category = p.category ?? row.emergency_category;
-      }
+      live({ emergency_level: p.level, emergency_category: p.category });
       break;
     case 'ended':
       current.ended.add(id);
@@ -109,8 +112,8 @@ function onFeedEvent(current, message) {
       if (!current.alerts.has(p.alert_id)) {
         const row = current.conversations.get(id);
         current.alerts.set(p.alert_id, {
-          alert_id: p.alert_id, conversation_id: id, user_id: row?.user_id ?? null, level: p.level, category: p.category,
-          excerpt: p.excerpt, created_at: event.at, status: 'open',
+          alert_id: p.alert_id, conversation_id: id, user_id: p.user_id ?? row?.user_id ?? null, level: p.level, category: p.category,
+          excerpt: p.excerpt, created_at: p.created_at ?? event.at, status: p.status ?? 'open',
         });
       }
       break;
@@ -121,11 +124,13 @@ function onFeedEvent(current, message) {
     }
     case 'latency':
       if (typeof p.time_to_first_audio_ms === 'number') current.ttfa.push(p.time_to_first_audio_ms);
-      for (const key of ['relay_ms_p50', 'relay_ms_p95']) if (typeof p[key] === 'number') current.relay.push(p[key]);
+      if (typeof p.relay_ms_p50 === 'number') current.relayP50.push(p.relay_ms_p50);
+      if (typeof p.relay_ms_p95 === 'number') current.relayP95.push(p.relay_ms_p95);
       break;
     case 'usage': {
       const hour = Math.floor(Date.parse(event.at) / 3_600_000) * 3_600_000;
       current.costByHour.set(hour, (current.costByHour.get(hour) ?? 0) + (p.dollars ?? 0));
+      live({ cost_usd: p.cost_usd });
       break;
     }
   }
@@ -147,7 +152,8 @@ function render(current) {
   renderAlerts(current);
   renderCost(current);
   renderHistogram($('ttfa'), $('ttfa-summary'), current.ttfa, ttfaBuckets, 'ms');
-  renderHistogram($('relay'), $('relay-summary'), current.relay, relayBuckets, 'ms');
+  // One sample per response: the p95 of its relayed frames (gateway → client); the summary adds the typical p50.
+  renderHistogram($('relay'), $('relay-summary'), current.relayP95, relayBuckets, 'ms', current.relayP50.length ? `p50 median ${median(current.relayP50)} ms · p95` : '');
 }
 
 function renderConversations(current) {
@@ -231,15 +237,20 @@ function renderCost(current) {
     bar(new Date(h).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), values[i] / max, `$${values[i].toFixed(4)}`)) : []));
 }
 
-function renderHistogram(container, summary, samples, bounds, unit) {
+function renderHistogram(container, summary, samples, bounds, unit, prefix = '') {
   const counts = new Array(bounds.length + 1).fill(0);
   for (const s of samples) counts[bounds.findIndex(b => s < b) === -1 ? bounds.length : bounds.findIndex(b => s < b)] += 1;
   const max = Math.max(1, ...counts);
   const labels = [...bounds.map((b, i) => `${i === 0 ? 0 : bounds[i - 1]}–${b} ${unit}`), `≥ ${bounds.at(-1)} ${unit}`];
   container.replaceChildren(...counts.map((c, i) => bar(labels[i], c / max, String(c))));
   container.dataset.samples = samples.length;
+  summary.textContent = samples.length ? `(${samples.length} · ${prefix ? `${prefix} ` : ''}median ${median(samples)} ${unit})` : '(no samples yet)';
+}
+
+function median(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
-  summary.textContent = samples.length ? `(${samples.length} · median ${Math.round(sorted[Math.floor(sorted.length / 2)])} ${unit})` : '(no samples yet)';
+  const value = sorted[Math.floor(sorted.length / 2)];
+  return value < 10 ? value.toFixed(2) : Math.round(value);
 }
 
 function bar(label, fraction, value) {
@@ -289,6 +300,6 @@ window.dashboard = {
     conversations: view ? [...view.conversations.values()].map(r => ({ ...r })) : [],
     alerts: view ? [...view.alerts.values()].map(a => ({ ...a })) : [],
     ttfaSamples: view?.ttfa.length ?? 0,
-    relaySamples: view?.relay.length ?? 0,
+    relaySamples: view?.relayP95.length ?? 0,
   }),
 };

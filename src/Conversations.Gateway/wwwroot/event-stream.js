@@ -4,7 +4,7 @@
 const backoffMs = [500, 1000, 2000, 4000, 8000];
 
 /**
- * Reads `url` as an event stream until `signal` aborts, calling onEvent({id, event, data}) for each event and
+ * Reads `url` as an event stream until `signal` aborts, calling onEvent({id, event, data}) for each event with data and
  * onState(state, detail) with 'open' | 'reconnecting' | 'unauthorized'. Returns when aborted or unauthorized.
  */
 export async function followEventStream(url, { token, lastEventId = null, signal, onEvent, onState }) {
@@ -25,7 +25,7 @@ export async function followEventStream(url, { token, lastEventId = null, signal
       onState('open', { lastEventId });
       for await (const event of parse(response.body, signal)) {
         if (event.id !== undefined) lastEventId = event.id;
-        onEvent(event);
+        if (event.data !== null) onEvent(event);
       }
       throw new Error('the stream ended');
     } catch (e) {
@@ -55,7 +55,10 @@ async function* parse(body, signal) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
         if (line === '') {
-          if (event.data.length > 0) yield { id: event.id, event: event.event ?? 'message', data: event.data.join('\n') };
+          // An id without data still moves the resume point (the server opens with the cursor it starts from).
+          if (event.data.length > 0 || event.id !== undefined) {
+            yield { id: event.id, event: event.event ?? 'message', data: event.data.length > 0 ? event.data.join('\n') : null };
+          }
           event = { data: [] };
           continue;
         }

@@ -381,6 +381,8 @@ window.voiceClient = {
     playedSamples: call?.audio?.player.playedSamples ?? 0,
     bufferedSamples: call?.audio?.player.bufferedSamples ?? 0,
     truncations: call?.truncations.map(t => ({ ...t })) ?? [],
+    heardItemId: call?.audio?.player.heard.itemId ?? null,
+    heardMsByItem: Object.fromEntries([...(call?.audio?.player.heardByItem ?? [])].map(([id, n]) => [id, Math.floor(n / 24)])),
     ended: call?.ended ?? false,
   }),
   /** Drops the socket as a lost network would; the client reconnects and resumes. */
