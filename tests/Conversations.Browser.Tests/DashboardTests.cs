@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Conversations.Gateway.Api;
+using Conversations.Runtime.Hosting;
 using Conversations.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -109,6 +111,32 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         acknowledged.Data.Single(a => a.AlertId == stored.AlertId).AcknowledgedBy.ShouldBe("sam");
         (await silo.GetAsync<AlertsApi.AlertPage>(supervisor, "api/v1/alerts?status=open")).Data.ShouldNotContain(a => a.AlertId == stored.AlertId);
         await chromium.ScreenshotAsync(dashboard, "acknowledged");
+    }
+
+    [Fact]
+    public async Task A_dashboard_on_one_silo_shows_a_conversation_that_lives_on_another()
+    {
+        await using var first = await TestSilo.StartAsync(postgres, engine);
+        await using var second = TestSilo.Join(first, engine);
+        await using var chromium = await Chromium.LaunchAsync(playwright, FakeMicrophone.Silence());
+        var dashboard = await OpenDashboardAsync(chromium, first, "sam");
+        var voice = new VoicePage(await chromium.Context.NewPageAsync());
+        await voice.OpenAsync(second.BaseUrl);
+        await voice.SignInAsync("carol");
+        await voice.StartAsync("geriatrics");
+        var conversationId = (await voice.StatsAsync()).GetProperty("conversationId").GetString()!;
+
+        var row = dashboard.Locator($"#live tr[data-conversation-id='{conversationId}']");
+        await Expect(row.Locator("[data-column=user]")).ToHaveTextAsync("carol");
+        var secondNode = second.Services.GetRequiredService<NodeIdentity>().Id;
+        secondNode.ShouldNotBe(first.Services.GetRequiredService<NodeIdentity>().Id);
+        await Expect(row.Locator("[data-column=node]")).ToHaveTextAsync(secondNode);
+
+        await voice.TypeAsync("I feel hopeless and I want to die");
+        await Expect(dashboard.Locator("#alerts li").Filter(new() { HasText = "want to die" })).ToHaveAttributeAsync("data-status", "open");
+        await chromium.ScreenshotAsync(dashboard, "other-silo");
+        await voice.Page.GetByRole(AriaRole.Button, new() { Name = "End conversation" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
     }
 
     private static async Task<IPage> OpenDashboardAsync(Chromium chromium, TestSilo silo, string supervisor)

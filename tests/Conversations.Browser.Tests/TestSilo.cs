@@ -20,9 +20,10 @@ public sealed class TestSilo : IAsyncDisposable
 
     private readonly WebApplicationFactory<SiloEntryPoint> _factory;
 
-    private TestSilo(WebApplicationFactory<SiloEntryPoint> factory)
+    private TestSilo(WebApplicationFactory<SiloEntryPoint> factory, string database)
     {
         _factory = factory;
+        Database = database;
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseUrl = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal) + "/");
     }
@@ -31,10 +32,18 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>The connection string of the silo's database (a cluster's silos share one).</summary>
+    public string Database { get; }
+
     /// <summary>Starts a silo; <paramref name="settings"/> are configuration keys and values on top of Development's.</summary>
-    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, params (string Key, string Value)[] settings)
+    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, params (string Key, string Value)[] settings) =>
+        Start(await postgres.CreateDatabaseAsync(), engine, settings);
+
+    /// <summary>Starts another silo of the same cluster (same database): a second node.</summary>
+    public static TestSilo Join(TestSilo cluster, EngineFixture engine) => Start(cluster.Database, engine, []);
+
+    private static TestSilo Start(string database, EngineFixture engine, (string Key, string Value)[] settings)
     {
-        var database = await postgres.CreateDatabaseAsync();
         var factory = new WebApplicationFactory<SiloEntryPoint>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -49,7 +58,7 @@ public sealed class TestSilo : IAsyncDisposable
         });
         factory.UseKestrel();
         factory.StartServer();
-        return new TestSilo(factory);
+        return new TestSilo(factory, database);
     }
 
     /// <summary>A signed token, as the development endpoint mints.</summary>
