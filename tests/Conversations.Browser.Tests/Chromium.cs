@@ -82,6 +82,10 @@ public sealed class Chromium : IAsyncDisposable
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name), FullPage = true });
     }
 
+    /// <summary>Fails if a page threw an uncaught error or logged one: a page that works quietly is part of working.</summary>
+    public void ShouldHaveNoPageErrors() =>
+        Console.Where(line => line.StartsWith("page error", StringComparison.Ordinal) || line.StartsWith("console.error", StringComparison.Ordinal)).ShouldBeEmpty();
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -103,7 +107,14 @@ public sealed class Chromium : IAsyncDisposable
 
     private void Watch(IPage page)
     {
-        page.Console += (_, message) => Log($"console.{message.Type}: {message.Text}");
+        page.Console += (_, message) => Log($"console.{message.Type}: {message.Text} ({message.Location})");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Log($"http {response.Status}: {response.Request.Method} {response.Url}");
+            }
+        };
         page.PageError += (_, error) => Log($"page error: {error}");
     }
 

@@ -55,6 +55,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         await Expect(row).ToHaveCountAsync(0);
         await Expect(dashboard.Locator("#live-empty")).ToBeVisibleAsync();
         await chromium.ScreenshotAsync(dashboard, "ended");
+        chromium.ShouldHaveNoPageErrors();
     }
 
     [Fact]
@@ -111,6 +112,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         acknowledged.Data.Single(a => a.AlertId == stored.AlertId).AcknowledgedBy.ShouldBe("sam");
         (await silo.GetAsync<AlertsApi.AlertPage>(supervisor, "api/v1/alerts?status=open")).Data.ShouldNotContain(a => a.AlertId == stored.AlertId);
         await chromium.ScreenshotAsync(dashboard, "acknowledged");
+        chromium.ShouldHaveNoPageErrors();
     }
 
     [Fact]
@@ -137,6 +139,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         await chromium.ScreenshotAsync(dashboard, "other-silo");
         await voice.Page.GetByRole(AriaRole.Button, new() { Name = "End conversation" }).ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
+        chromium.ShouldHaveNoPageErrors();
     }
 
     private static async Task<IPage> OpenDashboardAsync(Chromium chromium, TestSilo silo, string supervisor)

@@ -50,6 +50,7 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         var shown = await voice.TranscriptLinesAsync();
         var stored = await silo.GetAsync<TranscriptPage>(token, $"api/v1/conversations/{conversationId}/transcript");
         shown.Select(l => (l.Seq, l.Role, l.Text)).ShouldBe(stored.Data.Take(shown.Count).Select(e => (e.Seq, e.Role, e.Text)));
+        chromium.ShouldHaveNoPageErrors();
     }
 
     [Fact]
@@ -86,6 +87,7 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         var stored = await silo.GetAsync<TranscriptPage>(silo.TokenFor("carol"), $"api/v1/conversations/{conversationId}/transcript");
         shown.ShouldBe(stored.Data.Select(e => (e.Seq, e.Role, e.Text)).ToList());
         shown[2].Text.ShouldBe("What can I do about it?");
+        chromium.ShouldHaveNoPageErrors();
     }
 
     [Fact]
@@ -126,6 +128,7 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         // Playback really stopped there: once a later answer has played, not one more sample of this one was heard.
         await voice.WaitForStatsAsync($"s => s.heardItemId !== null && s.heardItemId !== '{itemId}'", (float)Long.TotalMilliseconds);
         (await voice.StatsAsync()).GetProperty("heardMsByItem").GetProperty(itemId).GetInt64().ShouldBe(heardMs);
+        chromium.ShouldHaveNoPageErrors();
     }
 
     [Fact]
@@ -159,5 +162,6 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         (await summary.TextContentAsync()).ShouldBe(stored);
 
         (await voice.StatsAsync()).GetProperty("connections").EnumerateArray().Count().ShouldBe(1, "an ended conversation is not reconnected");
+        chromium.ShouldHaveNoPageErrors();
     }
 }

@@ -118,7 +118,7 @@ async function startCall(characterId) {
   connection.start(characterId);
 }
 
-function onState(current, { state, attempt, code }) {
+function onState(current, { state, attempt, code, reason }) {
   if (current !== call || current.ended) return;
   if (state !== 'open') current.live = false;
   switch (state) {
@@ -132,7 +132,7 @@ function onState(current, { state, attempt, code }) {
       setState('reconnecting', `Connection lost${code ? ` (${code})` : ''}; reconnecting${attempt > 1 ? ` (try ${attempt})` : ''}…`);
       break;
     case 'closed':
-      setState('closed', `Disconnected${code ? ` (${code})` : ''}.`);
+      setState('closed', `Disconnected${code ? ` (${code}${reason ? `: ${reason}` : ''})` : ''}.`);
       stopAudio(current);
       break;
   }
