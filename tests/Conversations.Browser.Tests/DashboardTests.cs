@@ -116,11 +116,12 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
     }
 
     [Fact]
-    public async Task A_dashboard_on_one_silo_shows_a_conversation_that_lives_on_another()
+    public async Task A_spoken_emergency_on_one_silo_shows_the_banner_and_an_alert_on_a_dashboard_served_by_another()
     {
         await using var first = await TestSilo.StartAsync(postgres, engine);
         await using var second = TestSilo.Join(first, engine);
-        await using var chromium = await Chromium.LaunchAsync(playwright, FakeMicrophone.Silence());
+        var microphone = FakeMicrophone.Saying("I want to kill myself", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
+        await using var chromium = await Chromium.LaunchAsync(playwright, microphone);
         var dashboard = await OpenDashboardAsync(chromium, first, "sam");
         var voice = new VoicePage(await chromium.Context.NewPageAsync());
         await voice.OpenAsync(second.BaseUrl);
@@ -128,15 +129,22 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         await voice.StartAsync("geriatrics");
         var conversationId = (await voice.StatsAsync()).GetProperty("conversationId").GetString()!;
 
+        // The conversation lives on the second silo; the first silo's dashboard sees it through the cluster feed.
         var row = dashboard.Locator($"#live tr[data-conversation-id='{conversationId}']");
         await Expect(row.Locator("[data-column=user]")).ToHaveTextAsync("carol");
         var secondNode = second.Services.GetRequiredService<NodeIdentity>().Id;
         secondNode.ShouldNotBe(first.Services.GetRequiredService<NodeIdentity>().Id);
         await Expect(row.Locator("[data-column=node]")).ToHaveTextAsync(secondNode);
 
-        await voice.TypeAsync("I feel hopeless and I want to die");
-        await Expect(dashboard.Locator("#alerts li").Filter(new() { HasText = "want to die" })).ToHaveAttributeAsync("data-status", "open");
-        await chromium.ScreenshotAsync(dashboard, "other-silo");
+        await Expect(voice.Page.Locator("#transcript li[data-role=user]").Filter(new() { HasText = "kill myself" }).First).ToBeVisibleAsync(new() { Timeout = Long });
+        await Expect(voice.Emergency).ToBeVisibleAsync();
+        await Expect(voice.Page.Locator("#emergency-resources a[href^='tel:']").First).ToBeVisibleAsync();
+        var alert = dashboard.Locator("#alerts li").Filter(new() { HasText = "kill myself" });
+        await Expect(alert).ToHaveAttributeAsync("data-status", "open");
+        await Expect(row).ToHaveAttributeAsync("data-emergency-level", new Regex("^[23]$"));
+        await chromium.ScreenshotAsync(voice.Page, "spoken-banner");
+        await chromium.ScreenshotAsync(dashboard, "alert-from-other-silo");
+
         await voice.Page.GetByRole(AriaRole.Button, new() { Name = "End conversation" }).ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
         chromium.ShouldHaveNoPageErrors();
