@@ -24,6 +24,7 @@ app.MapConversationsApi();
 app.MapCharactersApi();
 app.MapAlertsApi();
 app.MapDashboardApi();
+app.MapClientSecretsApi();
 app.MapDevelopmentTokens();
 app.MapConversationsPages();
 await app.RunAsync();

@@ -25,6 +25,8 @@ public sealed class TestNode : IAsyncDisposable
 
     public NodeIdentity Identity => Services.GetRequiredService<NodeIdentity>();
 
+    public Membership.ClusterMembership Membership => Services.GetRequiredService<Membership.ClusterMembership>();
+
     public static async Task<TestNode> StartAsync(string connectionString, string name, Action<Dictionary<string, string?>>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();

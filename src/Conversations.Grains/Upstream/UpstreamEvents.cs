@@ -16,53 +16,68 @@ public static class UpstreamEvents
         ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "session.update"u8);
-            w.WriteStartObject("session"u8);
-            w.WriteString("type"u8, "realtime"u8);
-            w.WriteString("instructions"u8, extraInstructions is null ? character.ComposeInstructions() : character.ComposeInstructions() + "\n\n" + extraInstructions);
-            w.WriteStartArray("output_modalities"u8);
-            w.WriteStringValue("audio"u8);
-            w.WriteEndArray();
-            w.WriteStartObject("audio"u8);
-            w.WriteStartObject("input"u8);
-            WritePcmFormat(w);
-            w.WriteStartObject("transcription"u8);
-            w.WriteString("model"u8, transcriptionModel);
-            w.WriteString("language"u8, character.Language);
-            w.WriteEndObject();
-            w.WriteStartObject("turn_detection"u8);
-            w.WriteString("type"u8, "server_vad"u8);
-            w.WriteNumber("threshold"u8, character.Vad.Threshold);
-            w.WriteNumber("prefix_padding_ms"u8, character.Vad.PrefixPaddingMs);
-            w.WriteNumber("silence_duration_ms"u8, character.Vad.SilenceDurationMs);
-            w.WriteBoolean("create_response"u8, true);
-            w.WriteBoolean("interrupt_response"u8, true);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteStartObject("output"u8);
-            WritePcmFormat(w);
-            w.WriteString("voice"u8, character.Voice);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            if (character.Tools.Count > 0)
-            {
-                w.WriteStartArray("tools"u8);
-                foreach (var tool in character.Tools)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("type"u8, "function"u8);
-                    w.WriteString("name"u8, tool.Name);
-                    w.WriteString("description"u8, tool.Description);
-                    w.WritePropertyName("parameters"u8);
-                    using var schema = JsonDocument.Parse(tool.ParametersJsonSchema);
-                    schema.RootElement.WriteTo(w);
-                    w.WriteEndObject();
-                }
+            w.WritePropertyName("session"u8);
+            WriteSession(w, character, transcriptionModel, extraInstructions, model: null);
+        });
 
-                w.WriteEndArray();
+    /// <summary>
+    /// The character's realtime session object (GA shape): instructions, voice, tools, server VAD, input transcription,
+    /// PCM16 24 kHz in and out. Used for <c>session.update</c> and for minting client secrets.
+    /// </summary>
+    public static void WriteSession(Utf8JsonWriter w, Character character, string transcriptionModel, string? extraInstructions, string? model)
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "realtime"u8);
+        if (model is not null)
+        {
+            w.WriteString("model"u8, model);
+        }
+
+        w.WriteString("instructions"u8, extraInstructions is null ? character.ComposeInstructions() : character.ComposeInstructions() + "\n\n" + extraInstructions);
+        w.WriteStartArray("output_modalities"u8);
+        w.WriteStringValue("audio"u8);
+        w.WriteEndArray();
+        w.WriteStartObject("audio"u8);
+        w.WriteStartObject("input"u8);
+        WritePcmFormat(w);
+        w.WriteStartObject("transcription"u8);
+        w.WriteString("model"u8, transcriptionModel);
+        w.WriteString("language"u8, character.Language);
+        w.WriteEndObject();
+        w.WriteStartObject("turn_detection"u8);
+        w.WriteString("type"u8, "server_vad"u8);
+        w.WriteNumber("threshold"u8, character.Vad.Threshold);
+        w.WriteNumber("prefix_padding_ms"u8, character.Vad.PrefixPaddingMs);
+        w.WriteNumber("silence_duration_ms"u8, character.Vad.SilenceDurationMs);
+        w.WriteBoolean("create_response"u8, true);
+        w.WriteBoolean("interrupt_response"u8, true);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject("output"u8);
+        WritePcmFormat(w);
+        w.WriteString("voice"u8, character.Voice);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        if (character.Tools.Count > 0)
+        {
+            w.WriteStartArray("tools"u8);
+            foreach (var tool in character.Tools)
+            {
+                w.WriteStartObject();
+                w.WriteString("type"u8, "function"u8);
+                w.WriteString("name"u8, tool.Name);
+                w.WriteString("description"u8, tool.Description);
+                w.WritePropertyName("parameters"u8);
+                using var schema = JsonDocument.Parse(tool.ParametersJsonSchema);
+                schema.RootElement.WriteTo(w);
+                w.WriteEndObject();
             }
 
-            w.WriteEndObject();
-        });
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
 
     /// <summary>
     /// A <c>response.create</c> that has the character say <paramref name="text"/> verbatim (a closing line, a safety

@@ -34,4 +34,10 @@ public sealed class OpenAIUpstreamOptions
     public Uri Endpoint { get; set; } = new("https://api.openai.com/v1");
 
     public string? ApiKey { get; set; }
+
+    /// <summary>The realtime model for direct (WebRTC) sessions of characters whose own mode is the cascade.</summary>
+    public string DirectModel { get; set; } = "gpt-realtime";
+
+    /// <summary>How long a minted client secret can be used to open a session.</summary>
+    public TimeSpan ClientSecretLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -46,6 +46,9 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
             {
                 case ResponderKinds.Echo:
                     break;
+                case ResponderKinds.OpenAI:
+                    ValidateProvider(failures, $"{at}:Chat", settings.Chat ?? new ProviderOptions { Provider = ProviderKinds.OpenAI }, remote: true);
+                    break;
                 case ResponderKinds.Scripted:
                     var script = settings.Script ?? model;
                     if (!CounsellingScripts.All.ContainsKey(script))
@@ -55,9 +58,12 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
 
                     break;
                 default:
-                    failures.Add($"{at}:Responder is '{settings.Responder}'; it must be '{ResponderKinds.Scripted}' or '{ResponderKinds.Echo}'.");
+                    failures.Add($"{at}:Responder is '{settings.Responder}'; it must be '{ResponderKinds.Scripted}', '{ResponderKinds.OpenAI}' or '{ResponderKinds.Echo}'.");
                     break;
             }
+
+            ValidateProvider(failures, $"{at}:Transcription", settings.Transcription, remote: null);
+            ValidateProvider(failures, $"{at}:Speech", settings.Speech, remote: null);
 
             if (!SessionUpdate.Voices.Contains(settings.Voice))
             {
@@ -71,5 +77,35 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // remote: true when the provider must be an OpenAI-compatible API, null when its Provider field decides.
+    private static void ValidateProvider(List<string> failures, string at, ProviderOptions provider, bool? remote)
+    {
+        if (remote is null && provider.Provider is not (ProviderKinds.Local or ProviderKinds.OpenAI))
+        {
+            failures.Add($"{at}:Provider is '{provider.Provider}'; it must be '{ProviderKinds.Local}' or '{ProviderKinds.OpenAI}'.");
+            return;
+        }
+
+        if (remote is false || (remote is null && provider.Provider is ProviderKinds.Local))
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            failures.Add($"{at}:BaseUrl '{provider.BaseUrl}' must be an absolute http(s) URL such as https://api.openai.com/v1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(provider.Model))
+        {
+            failures.Add($"{at}:Model is required.");
+        }
+
+        if (provider.MaxRetries is < 0 or > 10 || provider.Timeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{at}: MaxRetries must be 0–10 and Timeout positive.");
+        }
     }
 }

@@ -19,12 +19,15 @@ internal sealed partial class EngineWarmUp(
         {
             try
             {
-                foreach (var model in options.Value.Models.Values)
+                foreach (var model in options.Value.Models.Values.Where(model => model.Speech.Provider is ProviderKinds.Local))
                 {
                     flite.Warm(flite.FliteVoiceFor(model.Voice));
                 }
 
-                decoders.Warm(options.Value.Recognition.WarmDecoders);
+                if (options.Value.Models.Values.Any(model => model.Transcription.Provider is ProviderKinds.Local && model.Responder is not ResponderKinds.Echo))
+                {
+                    decoders.Warm(options.Value.Recognition.WarmDecoders);
+                }
             }
             catch (Exception exception) when (exception is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException)
             {

@@ -1,3 +1,4 @@
+using Conversations.RealtimeEngine.Compute;
 using Conversations.RealtimeEngine.Configuration;
 using Conversations.RealtimeEngine.Recognition;
 using Conversations.RealtimeEngine.Sessions;
@@ -27,11 +28,12 @@ public static class RealtimeEngineExtensions
         services.AddMetrics();
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<SpeechWorkers>();
         services.AddSingleton<PocketSphinxDecoderPool>();
-        services.AddSingleton<ISpeechRecognizer, PocketSphinxRecognizer>();
+        services.AddSingleton<PocketSphinxRecognizer>();
         services.AddSingleton<FliteSynthesizer>();
         services.AddSingleton<EspeakSynthesizer>();
-        services.AddSingleton<ISpeechSynthesizer, LocalSpeechSynthesizer>();
+        services.AddSingleton<LocalSpeechSynthesizer>();
         services.AddSingleton<EngineServices>();
         services.AddHostedService<EngineWarmUp>();
         return builder;

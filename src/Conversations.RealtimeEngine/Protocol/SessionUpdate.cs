@@ -210,7 +210,7 @@ internal static class SessionUpdate
             Threshold = OptionalNumber(turn, "threshold", $"{at}.threshold", 0, 1) ?? defaults.Threshold,
             PrefixPaddingMs = OptionalInt(turn, "prefix_padding_ms", $"{at}.prefix_padding_ms", 0, 5000) ?? defaults.PrefixPaddingMs,
             SilenceDurationMs = OptionalInt(turn, "silence_duration_ms", $"{at}.silence_duration_ms", 10, 10_000) ?? defaults.SilenceDurationMs,
-            IdleTimeoutMs = OptionalInt(turn, "idle_timeout_ms", $"{at}.idle_timeout_ms", 5000, 30_000),
+            IdleTimeoutMs = OptionalInt(turn, "idle_timeout_ms", $"{at}.idle_timeout_ms", 1000, 300_000),
             CreateResponse = OptionalBool(turn, "create_response", $"{at}.create_response") ?? defaults.CreateResponse,
             InterruptResponse = OptionalBool(turn, "interrupt_response", $"{at}.interrupt_response") ?? defaults.InterruptResponse,
         };

@@ -21,6 +21,7 @@ internal sealed unsafe class PocketSphinxDecoder : IDisposable
     public static PocketSphinxDecoder Load(RecognitionOptions options)
     {
         var directory = options.ModelDirectory;
+        string[] fast = options.Fast ? ["-maxhmmpf", "3000", "-maxwpf", "5", "-topn", "2", "-pl_window", "10"] : [];
         string[] arguments =
         [
             "-hmm", Path.Combine(directory, "en-us"),
@@ -30,6 +31,7 @@ internal sealed unsafe class PocketSphinxDecoder : IDisposable
             "-fwdflat", options.SecondPass ? "yes" : "no",
             "-bestpath", options.SecondPass ? "yes" : "no",
             "-logfn", "/dev/null",
+            .. fast,
         ];
 
         lock (LoadGate)

@@ -31,6 +31,11 @@ internal sealed record CounsellingScript(
 
     public string Greeting(string language) => language is "ko" ? GreetingKorean : GreetingEnglish;
 
+    /// <summary>What the character says when the user has gone quiet.</summary>
+    public string IdleCheckIn(string language) => language is "ko"
+        ? "아직 거기 계세요? 천천히 하셔도 괜찮아요. 준비되면 말씀해 주세요."
+        : "Are you still there? Take your time, I'm here whenever you're ready.";
+
     /// <summary>The reply to <paramref name="userText"/>; <paramref name="turn"/> rotates among a rule's replies.</summary>
     public string Reply(string userText, int turn)
     {

@@ -7,6 +7,9 @@ namespace Conversations.RealtimeEngine.Responders;
 /// <remarks>Replies stream word by word, like a model's tokens, so the sentence pipeline is exercised the same way.</remarks>
 internal sealed class ScriptedResponder(CounsellingScript script) : IResponder
 {
+    /// <summary>The system message added when the user has been silent past <c>idle_timeout_ms</c>.</summary>
+    public const string IdleCheckInPrompt = "The user has been silent for a while. Gently check in and invite them to continue, in one short sentence.";
+
     public async IAsyncEnumerable<ResponderEvent> RespondAsync(ResponderRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reply = Choose(request);
@@ -37,6 +40,11 @@ internal sealed class ScriptedResponder(CounsellingScript script) : IResponder
 
         var last = request.Messages.LastOrDefault(message => message.Role is "user" or "function_call_output");
         var turn = request.Messages.Count(message => message.Role is "assistant");
+        if (request.Messages.Count > 0 && request.Messages[^1] is { Role: "system", Text: IdleCheckInPrompt })
+        {
+            return script.IdleCheckIn(last is not null && TextLanguage.ContainsHangul(last.Text) ? "ko" : request.Language);
+        }
+
         if (last is null)
         {
             return script.Greeting(TextLanguage.Detect(string.Empty, request.Language));

@@ -50,6 +50,9 @@ internal sealed class ConversationItem
     /// <summary>Where the client cut the assistant's audio (<c>conversation.item.truncate</c>), if it did.</summary>
     public long? TruncatedAtMs { get; set; }
 
+    /// <summary>Speech-to-text failed for this item (user audio).</summary>
+    public bool TranscriptionFailed { get; set; }
+
     /// <summary>For user audio: the transcript, once speech-to-text has finished.</summary>
     public Task<string>? PendingTranscript { get; set; }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Conversations.RealtimeEngine.Audio;
 using Conversations.RealtimeEngine.Protocol;
+using Conversations.RealtimeEngine.Providers;
 using Conversations.RealtimeEngine.Recognition;
 
 namespace Conversations.RealtimeEngine.Sessions;
@@ -140,6 +141,8 @@ internal sealed partial class RealtimeSession
             var copied = _preRoll.CopyFrom(audioStart, _preRollScratch);
             utterance.Write(_preRollScratch.AsSpan(0, copied));
             _utterance = utterance;
+            Volatile.Write(ref _userSpeaking, true);
+            DisarmIdleTimeout();
             Emit(ComposeSpeechEvent(ServerEvents.SpeechStarted, "audio_start_ms", Pcm.ToMilliseconds(audioStart), utterance.ItemId));
             if (turn.InterruptResponse)
             {
@@ -182,6 +185,7 @@ internal sealed partial class RealtimeSession
 
         _utterance = null;
         _bufferFloor = end;
+        Volatile.Write(ref _userSpeaking, false);
         if (!byTurnDetection)
         {
             _vad?.Reset();
@@ -226,6 +230,7 @@ internal sealed partial class RealtimeSession
         var utterance = _utterance;
         _utterance = null;
         _bufferFloor = _clock;
+        Volatile.Write(ref _userSpeaking, false);
         _frameFill = 0;
         _vad?.Reset();
         if (utterance?.Recognition is { } recognition)
@@ -239,7 +244,7 @@ internal sealed partial class RealtimeSession
 
     private InputUtterance BeginUtterance(string itemId, long start)
     {
-        var recognition = Model.IsEcho ? null : _services.Recognizer.Start(_settings.Transcription?.Language ?? Model.Options.Language);
+        var recognition = Model.IsEcho ? null : Model.Recognizer.Start(_settings.Transcription?.Language ?? Model.Options.Language);
         return new InputUtterance(itemId, start, recognition);
     }
 
@@ -299,9 +304,11 @@ internal sealed partial class RealtimeSession
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogBackgroundFailed(exception);
+            var failure = ProviderException.From(exception, "transcription");
             lock (_gate)
             {
                 item.Content[0].Transcript = string.Empty;
+                item.TranscriptionFailed = true;
             }
 
             var failed = EventComposer.Start(ServerEvents.TranscriptionFailed, Ids);
@@ -309,8 +316,8 @@ internal sealed partial class RealtimeSession
             failed.WriteNumber("content_index", 0);
             failed.WriteStartObject("error");
             failed.WriteString("type", "server_error");
-            failed.WriteString("code", "transcription_failed");
-            failed.WriteString("message", exception.Message);
+            failed.WriteString("code", failure.Code);
+            failed.WriteString("message", failure.Message);
             failed.WriteNull("param");
             failed.WriteEndObject();
             await SendAsync(EventComposer.Finish());

@@ -47,7 +47,7 @@ internal sealed partial class RealtimeSession
         if (audio is not null)
         {
             // A user audio item without a transcript: recognise it like spoken input.
-            var recognition = _services.Recognizer.Start(_settings.Transcription?.Language ?? Model.Options.Language);
+            var recognition = Model.Recognizer.Start(_settings.Transcription?.Language ?? Model.Options.Language);
             recognition.Write(Pcm.AsSamples(audio));
             var transcript = TranscribeAsync(recognition, item);
             item.PendingTranscript = transcript;

@@ -9,6 +9,8 @@ namespace Conversations.RealtimeEngine.Sessions;
 internal sealed partial class RealtimeSession
 {
     private EchoResponse? _echo;
+    private CancellationTokenSource? _idle;
+    private bool _userSpeaking;
 
     private void CreateResponse(JsonElement root, string? eventId)
     {
@@ -114,6 +116,7 @@ internal sealed partial class RealtimeSession
 
     private void StartResponse(ResponseRequest request)
     {
+        DisarmIdleTimeout();
         ResponseRun run;
         lock (_gate)
         {
@@ -138,6 +141,55 @@ internal sealed partial class RealtimeSession
         }
 
         Track(run.Start());
+    }
+
+    /// <summary>Starts (or restarts) the wait for a silent user after an answer; speech or a new response stops it.</summary>
+    private void ArmIdleTimeout(TimeSpan delay)
+    {
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(Lifetime);
+        Interlocked.Exchange(ref _idle, idle)?.Cancel();
+        Track(WaitIdleAsync(delay, idle));
+    }
+
+    private void DisarmIdleTimeout() => Interlocked.Exchange(ref _idle, null)?.Cancel();
+
+    private async Task WaitIdleAsync(TimeSpan delay, CancellationTokenSource idle)
+    {
+        try
+        {
+            await Task.Delay(delay, idle.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            idle.Dispose();
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_idle, idle) || _activeResponse is not null || Volatile.Read(ref _userSpeaking))
+            {
+                return;
+            }
+
+            _idle = null;
+        }
+
+        idle.Dispose();
+        var now = Pcm.ToMilliseconds(Interlocked.Read(ref _clock));
+        var writer = EventComposer.Start(ServerEvents.TimeoutTriggered, Ids);
+        writer.WriteNumber("audio_start_ms", now);
+        writer.WriteNumber("audio_end_ms", now);
+        writer.WriteString("item_id", Protocol.Ids.New("item"));
+        await SendAsync(EventComposer.Finish());
+        try
+        {
+            StartResponse(new ResponseRequest { Settings = _settings, ByTurnDetection = true, IdleCheckIn = true });
+        }
+        catch (ProtocolException)
+        {
+            // A response started in the meantime; it answers instead.
+        }
     }
 
     private void CancelResponse(JsonElement root)

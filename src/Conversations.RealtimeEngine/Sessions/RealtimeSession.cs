@@ -75,7 +75,7 @@ internal sealed partial class RealtimeSession
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, _outbound.SlowClient);
         using var link = stop.Token.Register(static state => ((CancellationTokenSource)state!).Cancel(), _lifetime);
         var sending = _outbound.RunAsync(_socket, _sendStop.Token);
-        _services.Metrics.Sessions.Add(1);
+        _services.Metrics.SessionOpened();
         var end = SessionEnd.ClientClosed;
         try
         {
@@ -93,8 +93,8 @@ internal sealed partial class RealtimeSession
         }
         finally
         {
-            _services.Metrics.Sessions.Add(-1);
             await ShutDownAsync(sending, end);
+            _services.Metrics.SessionClosed();
         }
     }
 
@@ -131,6 +131,12 @@ internal sealed partial class RealtimeSession
                 _cachedPrefix = _items.Count;
                 _cachedInstructions = run.Settings.Instructions;
             }
+        }
+
+        if (run.Status is "completed" && _settings.TurnDetection?.IdleTimeoutMs is { } idle)
+        {
+            // Counted from when the answer has finished playing: response.done plus its audio.
+            ArmIdleTimeout(run.AudioDuration + TimeSpan.FromMilliseconds(idle));
         }
     }
 

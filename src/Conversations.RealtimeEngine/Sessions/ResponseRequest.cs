@@ -21,6 +21,9 @@ internal sealed record ResponseRequest
     public long SpeechStoppedAt { get; init; }
 
     public bool ByTurnDetection { get; init; }
+
+    /// <summary>Started by <c>idle_timeout_ms</c>: the model is asked to check in with a silent user.</summary>
+    public bool IdleCheckIn { get; init; }
 }
 
 /// <summary>Writes the GA response object.</summary>

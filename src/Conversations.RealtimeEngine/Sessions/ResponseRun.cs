@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Conversations.RealtimeEngine.Audio;
+using Conversations.RealtimeEngine.Compute;
 using Conversations.RealtimeEngine.Protocol;
+using Conversations.RealtimeEngine.Providers;
 using Conversations.RealtimeEngine.Responders;
 using Conversations.RealtimeEngine.Synthesis;
 
@@ -54,6 +56,9 @@ internal sealed class ResponseRun
     public SessionSettings Settings => _request.Settings;
 
     public string Status { get; private set; } = "in_progress";
+
+    /// <summary>How long the audio sent so far plays.</summary>
+    public TimeSpan AudioDuration => TimeSpan.FromSeconds((double)Interlocked.Read(ref _audioSamples) / Pcm.SampleRate);
 
     private bool Audio => Settings.OutputModality is "audio";
 
@@ -126,6 +131,11 @@ internal sealed class ResponseRun
 
         lock (_session.Gate)
         {
+            if (_context.LastOrDefault(item => item.Role is "user") is { TranscriptionFailed: true })
+            {
+                throw new ProviderException("transcription_failed", "The user's speech could not be transcribed, so there is nothing to answer.");
+            }
+
             return [.. _context.Select(ToMessage)];
         }
     }
@@ -140,7 +150,13 @@ internal sealed class ResponseRun
     private async Task GenerateAsync(IReadOnlyList<ContextMessage> messages, CancellationToken token)
     {
         var responder = _session.Model.Responder ?? throw new InvalidOperationException("This model has no responder.");
+        if (_request.IdleCheckIn)
+        {
+            messages = [.. messages, new ContextMessage("system", ScriptedResponder.IdleCheckInPrompt)];
+        }
+
         var request = new ResponderRequest(Settings.Instructions, messages, Settings.Tools, Settings.ToolChoice, _session.Model.Options.Language, Settings.MaxOutputTokens);
+
         using var pipeline = CancellationTokenSource.CreateLinkedTokenSource(token);
         var sentences = Channel.CreateBounded<string>(new BoundedChannelOptions(32) { SingleReader = true, SingleWriter = true });
         var speaking = Audio ? SpeakAsync(sentences.Reader, pipeline) : Task.CompletedTask;
@@ -219,7 +235,7 @@ internal sealed class ResponseRun
     {
         var token = pipeline.Token;
         var metrics = _session.Services.Metrics;
-        var synthesizer = _session.Services.Synthesizer;
+        var synthesizer = _session.Model.Synthesizer;
         var chunk = Pcm.FromMilliseconds(_session.Services.Options.Synthesis.AudioDeltaMilliseconds);
         var first = true;
         try
@@ -232,7 +248,7 @@ internal sealed class ResponseRun
                 SynthesizedSpeech speech;
                 try
                 {
-                    speech = await synthesizer.SynthesizeAsync(spoken, Settings.Voice, language, token);
+                    speech = await synthesizer.SynthesizeAsync(spoken, Settings.Voice, language, first ? SpeechPriority.Urgent : SpeechPriority.Background, token);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException and not ProviderException)
                 {
@@ -521,10 +537,4 @@ internal sealed class ResponseRun
             };
         }
     }
-}
-
-/// <summary>A provider (speech-to-text, text model, speech synthesis) failed; <see cref="Code"/> goes into the error event.</summary>
-internal sealed class ProviderException(string code, string message, Exception? inner = null) : Exception(message, inner)
-{
-    public string Code { get; } = code;
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using Conversations.RealtimeEngine.Audio;
 using Conversations.RealtimeEngine.Configuration;
@@ -43,42 +42,12 @@ internal sealed class EspeakSynthesizer(IOptions<EngineOptions> options)
                 throw new InvalidOperationException($"espeak-ng failed ({process.ExitCode}): {await errors}");
             }
 
-            return new SynthesizedSpeech(Decode(wav.GetBuffer().AsSpan(0, (int)wav.Length)));
+            return new SynthesizedSpeech(Wav.Decode(wav.GetBuffer().AsSpan(0, (int)wav.Length)));
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             throw;
         }
-    }
-
-    // eSpeak NG streams its WAV, so the header's sizes are placeholders: read the format, then everything after "data".
-    private static short[] Decode(ReadOnlySpan<byte> wav)
-    {
-        if (wav.Length < 44 || !wav[..4].SequenceEqual("RIFF"u8) || !wav.Slice(8, 4).SequenceEqual("WAVE"u8))
-        {
-            throw new InvalidOperationException("espeak-ng did not produce a WAV file.");
-        }
-
-        var rate = 22050;
-        var position = 12;
-        while (position + 8 <= wav.Length)
-        {
-            var id = wav.Slice(position, 4);
-            var size = BinaryPrimitives.ReadInt32LittleEndian(wav.Slice(position + 4, 4));
-            if (id.SequenceEqual("fmt "u8))
-            {
-                rate = BinaryPrimitives.ReadInt32LittleEndian(wav.Slice(position + 12, 4));
-            }
-            else if (id.SequenceEqual("data"u8))
-            {
-                var data = wav[(position + 8)..];
-                return Resampler.Convert(Pcm.AsSamples(data), rate, Pcm.SampleRate);
-            }
-
-            position += 8 + Math.Max(0, size);
-        }
-
-        throw new InvalidOperationException("espeak-ng's WAV has no data.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Conversations.RealtimeEngine.Audio;
+using Conversations.RealtimeEngine.Compute;
 using Conversations.RealtimeEngine.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +10,9 @@ namespace Conversations.RealtimeEngine.Synthesis;
 /// <summary>English speech with Flite's C library (voices slt, rms, awb, kal), resampled to 24 kHz.</summary>
 /// <remarks>
 /// Flite keeps one voice object per voice and synthesises concurrently from several threads (checked here with 4 threads
-/// × 200 sentences on one shared voice). Concurrency is still capped at the core count: more buys nothing.
+/// × 200 sentences on one shared voice). Synthesis runs on the speech workers, so first sentences overtake later ones.
 /// </remarks>
-internal sealed partial class FliteSynthesizer : IDisposable
+internal sealed partial class FliteSynthesizer
 {
     private static readonly Dictionary<string, string> DefaultVoices = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,10 +23,11 @@ internal sealed partial class FliteSynthesizer : IDisposable
     private static readonly Lazy<int> Initialised = new(flite_init);
     private readonly ConcurrentDictionary<string, nint> _voices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _voiceMap;
-    private readonly SemaphoreSlim _cores = new(Environment.ProcessorCount, Environment.ProcessorCount);
+    private readonly SpeechWorkers _workers;
 
-    public FliteSynthesizer(IOptions<EngineOptions> options)
+    public FliteSynthesizer(IOptions<EngineOptions> options, SpeechWorkers workers)
     {
+        _workers = workers;
         _voiceMap = new Dictionary<string, string>(DefaultVoices, StringComparer.OrdinalIgnoreCase);
         foreach (var (openAiVoice, fliteVoice) in options.Value.Synthesis.FliteVoices)
         {
@@ -39,25 +41,14 @@ internal sealed partial class FliteSynthesizer : IDisposable
     /// <summary>The Flite voice an OpenAI voice name maps to (<c>slt</c> for unknown names).</summary>
     public string FliteVoiceFor(string voice) => _voiceMap.TryGetValue(voice, out var flite) ? flite : "slt";
 
-    public async Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, string language, CancellationToken cancellationToken)
+    public Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, SpeechPriority priority, CancellationToken cancellationToken)
     {
         var handle = Voice(FliteVoiceFor(voice));
-        await _cores.WaitAsync(cancellationToken);
-        try
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return new SynthesizedSpeech(Synthesize(text, handle));
-        }
-        finally
-        {
-            _cores.Release();
-        }
+        return _workers.RunAsync(() => new SynthesizedSpeech(Synthesize(text, handle)), priority, cancellationToken);
     }
 
     /// <summary>Loads a voice ahead of the first sentence.</summary>
     public void Warm(string fliteVoice) => Voice(fliteVoice);
-
-    public void Dispose() => _cores.Dispose();
 
     private static unsafe short[] Synthesize(string text, nint voice)
     {

@@ -1,3 +1,5 @@
+using Conversations.RealtimeEngine.Compute;
+
 namespace Conversations.RealtimeEngine.Synthesis;
 
 /// <summary>Synthesised speech for one sentence, PCM16 mono 24 kHz.</summary>
@@ -7,15 +9,16 @@ internal sealed record SynthesizedSpeech(short[] Samples);
 internal interface ISpeechSynthesizer
 {
     /// <summary>Speaks <paramref name="text"/> with an OpenAI voice name in <paramref name="language"/> (ISO 639-1).</summary>
-    Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, string language, CancellationToken cancellationToken);
+    /// <param name="priority">Urgent for a response's first sentence (someone is waiting for it), background after.</param>
+    Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, string language, SpeechPriority priority, CancellationToken cancellationToken);
 }
 
 /// <summary>The offline choice per language: Flite for English, eSpeak NG for everything else (Korean included).</summary>
 internal sealed class LocalSpeechSynthesizer(FliteSynthesizer flite, EspeakSynthesizer espeak) : ISpeechSynthesizer
 {
-    public Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, string language, CancellationToken cancellationToken) =>
+    public Task<SynthesizedSpeech> SynthesizeAsync(string text, string voice, string language, SpeechPriority priority, CancellationToken cancellationToken) =>
         language.StartsWith("en", StringComparison.OrdinalIgnoreCase)
-            ? flite.SynthesizeAsync(text, voice, language, cancellationToken)
+            ? flite.SynthesizeAsync(text, voice, priority, cancellationToken)
             : espeak.SynthesizeAsync(text, voice, language, cancellationToken);
 }
 

@@ -8,6 +8,7 @@ public sealed class EngineMetrics : IDisposable
     public const string MeterName = "Conversations.RealtimeEngine";
 
     private readonly Meter _meter;
+    private int _activeSessions;
 
     public EngineMetrics(IMeterFactory meters)
     {
@@ -24,6 +25,9 @@ public sealed class EngineMetrics : IDisposable
     }
 
     public UpDownCounter<long> Sessions { get; }
+
+    /// <summary>Open sessions right now (the same figure as <see cref="Sessions"/>, readable in-process).</summary>
+    public int ActiveSessions => Volatile.Read(ref _activeSessions);
 
     public Counter<long> AudioFramesIn { get; }
 
@@ -45,6 +49,18 @@ public sealed class EngineMetrics : IDisposable
     {
         HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
     };
+
+    public void SessionOpened()
+    {
+        Interlocked.Increment(ref _activeSessions);
+        Sessions.Add(1);
+    }
+
+    public void SessionClosed()
+    {
+        Interlocked.Decrement(ref _activeSessions);
+        Sessions.Add(-1);
+    }
 
     public void Dispose() => _meter.Dispose();
 }

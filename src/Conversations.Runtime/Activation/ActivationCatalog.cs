@@ -17,6 +17,10 @@ public sealed class ActivationCatalog(
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<ActivationCatalog>();
+    private volatile bool _accepting = true;
+
+    /// <summary>Refuses new activations from now on (the node is leaving); existing ones keep running until deactivated.</summary>
+    public void StopAccepting() => _accepting = false;
 
     /// <summary>The number of live activations on this node.</summary>
     public int Count => _entries.Count;
@@ -87,6 +91,11 @@ public sealed class ActivationCatalog(
 
     private async Task<Activation> ActivateAsync(Entry entry)
     {
+        if (!_accepting)
+        {
+            throw new NodeDrainingException(node.Id);
+        }
+
         var grainType = entry.GrainType;
         var settings = options.Value;
         var fence = await leases.TryAcquireAsync(entry.Key, node.Id, settings.LeaseDuration);

@@ -1,5 +1,6 @@
 using Conversations.Runtime.Activation;
 using Conversations.Runtime.Leases;
+using Conversations.Runtime.Membership;
 using Conversations.Runtime.Storage;
 using Conversations.Runtime.Streams;
 using Microsoft.AspNetCore.Builder;
@@ -41,6 +42,10 @@ public static class RuntimeHostingExtensions
         services.TryAddSingleton<FeedSignal>();
         services.TryAddSingleton<FeedSubscription>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedSignal>());
+        services.TryAddSingleton<MembershipTable>();
+        services.TryAddSingleton<ClusterMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
+        services.AddHealthChecks().AddCheck<ClusterMembership>("membership", tags: ["ready"]);
         services.AddHostedService(sp => sp.GetRequiredService<ActivationMaintenance>());
         return builder;
     }

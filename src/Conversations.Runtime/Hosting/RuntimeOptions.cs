@@ -26,6 +26,12 @@ public sealed class RuntimeOptions
     /// <summary>How often the idle collector looks.</summary>
     public TimeSpan CollectionInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often this node writes its heartbeat and looks for dead nodes.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A node whose heartbeat is older than this is declared dead, and its conversations are taken over.</summary>
+    public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Turns a mailbox holds before posters wait.</summary>
     [Range(16, 1 << 20)]
     public int MailboxCapacity { get; set; } = 1024;

@@ -7,13 +7,14 @@ namespace Conversations.Runtime.Leases;
 public sealed class LeaseStore(NpgsqlDataSource dataSource)
 {
     // One statement, no read-then-write: a new row starts at epoch 1; an existing row is taken over only when it has
-    // expired or is already this node's, and every takeover bumps the epoch. RETURNING nothing means someone else holds it.
+    // expired, is already this node's, or belongs to a node the cluster declared dead; every takeover bumps the epoch. RETURNING nothing means someone else holds it.
     private const string AcquireSql = """
         INSERT INTO conversation_leases AS l (conversation_id, node_id, epoch, expires_at)
         VALUES ($1, $2, 1, now() + $3)
         ON CONFLICT (conversation_id) DO UPDATE
             SET node_id = EXCLUDED.node_id, epoch = l.epoch + 1, expires_at = EXCLUDED.expires_at
             WHERE l.expires_at < now() OR l.node_id = EXCLUDED.node_id
+               OR EXISTS (SELECT 1 FROM nodes n WHERE n.node_id = l.node_id AND n.status = 'dead')
         RETURNING epoch
         """;
 
@@ -76,11 +77,16 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
     /// <summary>The current live owner of <paramref name="key"/>, if any.</summary>
     public async Task<LeaseOwner?> FindOwnerAsync(string key, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT node_id, epoch FROM conversation_leases WHERE conversation_id = $1 AND expires_at > now()");
+        await using var command = dataSource.CreateCommand("""
+            SELECT l.node_id, l.epoch, n.address FROM conversation_leases l
+            LEFT JOIN nodes n ON n.node_id = l.node_id
+            WHERE l.conversation_id = $1 AND l.expires_at > now() AND (n.status IS NULL OR n.status <> 'dead')
+            """);
         command.Parameters.AddWithValue(key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new LeaseOwner(reader.GetString(0), reader.GetInt64(1)) : null;
+        return await reader.ReadAsync(cancellationToken)
+            ? new LeaseOwner(reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : new Uri(reader.GetString(2)))
+            : null;
     }
 
     /// <summary>
@@ -118,5 +124,5 @@ public sealed class LeaseStore(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>The node holding a live lease and its epoch.</summary>
-public sealed record LeaseOwner(string NodeId, long Epoch);
+/// <summary>The node holding a live lease, its epoch, and where it listens (when it is in the membership table).</summary>
+public sealed record LeaseOwner(string NodeId, long Epoch, Uri? Address);
