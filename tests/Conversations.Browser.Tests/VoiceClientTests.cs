@@ -164,4 +164,36 @@ public sealed class VoiceClientTests(PostgresServerFixture postgres, EngineFixtu
         (await voice.StatsAsync()).GetProperty("connections").EnumerateArray().Count().ShouldBe(1, "an ended conversation is not reconnected");
         chromium.ShouldHaveNoPageErrors();
     }
+
+    [Fact]
+    public async Task After_a_reload_the_page_offers_to_resume_the_conversation_and_shows_its_transcript_once()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres, engine);
+        await using var chromium = await Chromium.LaunchAsync(playwright, FakeMicrophone.Silence());
+        var voice = new VoicePage(await chromium.PageAsync());
+        await voice.OpenAsync(silo.BaseUrl);
+        await voice.SignInAsync("frank");
+        await voice.StartAsync("internal-medicine");
+        await voice.TypeAsync("I have had a headache since yesterday.");
+        await Expect(voice.Transcript).ToHaveCountAsync(2, new() { Timeout = (float)Long.TotalMilliseconds });
+        var conversationId = (await voice.StatsAsync()).GetProperty("conversationId").GetString()!;
+
+        await voice.Page.ReloadAsync();
+        var resume = voice.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { NameRegex = new Regex("^Resume the conversation with") });
+        await resume.ClickAsync();
+
+        await Expect(voice.State).ToHaveTextAsync("Live (resumed)");
+        await Expect(voice.Transcript).ToHaveCountAsync(2);
+        await voice.TypeAsync("Should I take something for it?");
+        await Expect(voice.Transcript).ToHaveCountAsync(4, new() { Timeout = (float)Long.TotalMilliseconds });
+        await chromium.ScreenshotAsync(voice.Page, "resumed-after-reload");
+
+        var stats = await voice.StatsAsync();
+        stats.GetProperty("connections").EnumerateArray().Single().GetProperty("url").GetString()
+            .ShouldBe($"/v1/realtime?conversation_id={conversationId}&resume_from_seq=0");
+        var shown = await voice.TranscriptLinesAsync();
+        var stored = await silo.GetAsync<TranscriptPage>(silo.TokenFor("frank"), $"api/v1/conversations/{conversationId}/transcript");
+        shown.ShouldBe(stored.Data.Select(e => (e.Seq, e.Role, e.Text)).ToList());
+        chromium.ShouldHaveNoPageErrors();
+    }
 }

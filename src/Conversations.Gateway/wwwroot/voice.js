@@ -16,6 +16,7 @@ const endReasons = {
 };
 
 let call = null; // the conversation in progress, see startCall()
+const currentKey = 'conversations.current'; // this tab's unfinished conversation, to resume after a reload
 
 await mountSignIn($('sign-in'), {
   roles: ['user'],
@@ -39,20 +40,40 @@ async function showCharacters() {
     $('setup-error').textContent = `Could not load the characters: ${e.message}`;
   }
   $('setup').hidden = false;
+  await offerResume();
 }
 
-$('start').addEventListener('click', async () => {
-  $('start').disabled = true;
+/** After a reload: if this tab's last conversation is still open, offer to go back to it. */
+async function offerResume() {
+  const button = $('resume');
+  button.hidden = true;
+  const id = sessionStorage.getItem(currentKey);
+  if (!id) return;
+  try {
+    const conversation = await api(`api/v1/conversations/${encodeURIComponent(id)}`);
+    if (conversation.status === 'ended') throw new Error('ended');
+    button.textContent = `Resume the conversation with ${$('character').querySelector(`option[value="${CSS.escape(conversation.character_id)}"]`)?.textContent ?? conversation.character_id}`;
+    button.onclick = () => begin(() => startCall(null, conversation));
+    button.hidden = false;
+  } catch {
+    sessionStorage.removeItem(currentKey);
+  }
+}
+
+$('start').addEventListener('click', () => begin(() => startCall($('character').value)));
+
+async function begin(starting) {
+  $('start').disabled = $('resume').disabled = true;
   $('setup-error').textContent = '';
   try {
-    await startCall($('character').value);
+    await starting();
   } catch (e) {
     $('setup-error').textContent = `Could not start: ${e.message}`;
     hangUp();
   } finally {
-    $('start').disabled = false;
+    $('start').disabled = $('resume').disabled = false;
   }
-});
+}
 
 $('end').addEventListener('click', async () => {
   if (!call?.connection.conversationId) return;
@@ -77,7 +98,8 @@ $('again').addEventListener('click', () => {
   $('setup').hidden = false;
 });
 
-async function startCall(characterId) {
+/** Starts a new conversation with the character, or goes back to an existing one (its whole transcript replayed). */
+async function startCall(characterId, existing = null) {
   hangUp();
   const connection = new RealtimeConnection(currentToken());
   call = {
@@ -115,7 +137,12 @@ async function startCall(characterId) {
   $('ended').hidden = true;
   $('call').hidden = false;
   current.ticker = setInterval(() => render(current), 250);
-  connection.start(characterId);
+  if (existing) {
+    call.used = { seconds: Number(existing.used_seconds) || 0, at: performance.now() };
+    connection.resume(existing.id, 0);
+  } else {
+    connection.start(characterId);
+  }
 }
 
 function onState(current, { state, attempt, code, reason }) {
@@ -132,6 +159,7 @@ function onState(current, { state, attempt, code, reason }) {
       setState('reconnecting', `Connection lost${code ? ` (${code})` : ''}; reconnecting${attempt > 1 ? ` (try ${attempt})` : ''}…`);
       break;
     case 'closed':
+      if (code === 4404 || code === 4409) sessionStorage.removeItem(currentKey);
       setState('closed', `Disconnected${code ? ` (${code}${reason ? `: ${reason}` : ''})` : ''}.`);
       stopAudio(current);
       break;
@@ -145,6 +173,7 @@ function onServerEvent(current, event) {
     case 'conversations.resumed':
       current.maxDuration = event.max_duration_seconds;
       if (event.type === 'conversations.started') current.used = { seconds: 0, at: performance.now() };
+      sessionStorage.setItem(currentKey, event.conversation_id);
       setState('live', event.type === 'conversations.started' ? 'Live' : 'Live (resumed)');
       current.live = true;
       for (const frame of current.preroll.splice(0)) sendMicrophone(current, frame);
@@ -293,6 +322,7 @@ function finish(reason, summaryPending) {
   if (!current || current.ended) return;
   current.used = { seconds: usedSeconds(current), at: performance.now() }; // the clock stops here
   current.ended = true;
+  sessionStorage.removeItem(currentKey);
   $('say').hidden = true;
   current.connection.close();
   stopAudio(current);
