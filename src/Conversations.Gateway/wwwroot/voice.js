@@ -134,6 +134,7 @@ async function startCall(characterId, existing = null) {
   $('emergency').hidden = true;
   $('end').disabled = false;
   $('setup').hidden = true;
+  $('resume').hidden = true;
   $('ended').hidden = true;
   $('call').hidden = false;
   current.ticker = setInterval(() => render(current), 250);
