@@ -26,4 +26,5 @@ app.MapAlertsApi();
 app.MapDashboardApi();
 app.MapClientSecretsApi();
 app.MapDevelopmentTokens();
+app.MapConversationsPages();
 await app.RunAsync();

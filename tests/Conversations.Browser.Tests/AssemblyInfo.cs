@@ -1,0 +1,6 @@
+[assembly: AssemblyFixture(typeof(Conversations.Testing.PostgresServerFixture))]
+[assembly: AssemblyFixture(typeof(Conversations.Browser.Tests.EngineFixture))]
+[assembly: AssemblyFixture(typeof(Conversations.Browser.Tests.PlaywrightFixture))]
+
+// One Chromium with a live conversation at a time: real-time audio on two shared cores needs the headroom.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
