@@ -170,8 +170,8 @@ public sealed partial class ConversationGrain
         _seededItems.Clear();
         if (_upstreamLifetime is not null)
         {
+            // Cancelled, not disposed: the pump may still be unwinding with its token.
             await _upstreamLifetime.CancelAsync();
-            _upstreamLifetime.Dispose();
             _upstreamLifetime = null;
         }
 

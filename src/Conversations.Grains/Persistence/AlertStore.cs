@@ -54,8 +54,8 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, LeaseStore leases, N
 
             EmergencyAlert? alert = null;
             await using (var insert = new NpgsqlCommand($"""
-                INSERT INTO emergency_alerts (conversation_id, user_id, level, category, excerpt, transcript_seq)
-                VALUES ($1, $2, $3, $4, $5, $6)
+                INSERT INTO emergency_alerts (conversation_id, user_id, level, category, excerpt, transcript_seq, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
                 ON CONFLICT (conversation_id, level) DO NOTHING
                 RETURNING {AlertColumns}
                 """, connection, transaction))

@@ -1,0 +1,14 @@
+using Conversations.Cluster.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/Conversations.Cluster.Benchmarks -- [proxy-hop|alert-latency|all]
+var which = args.FirstOrDefault() ?? "all";
+await using var cluster = await BenchmarkCluster.StartAsync();
+if (which is "proxy-hop" or "all")
+{
+    await ProxyHop.RunAsync(cluster);
+}
+
+if (which is "alert-latency" or "all")
+{
+    await AlertLatency.RunAsync(cluster);
+}
