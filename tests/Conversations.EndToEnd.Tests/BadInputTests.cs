@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Conversations.Testing;
+using Microsoft.AspNetCore.Hosting;
 
 namespace Conversations.EndToEnd.Tests;
 
@@ -59,6 +60,27 @@ public sealed class BadInputTests(PostgresServerFixture postgres, EngineFixture 
         await ConversationTests.SayAsync(bystander, "And is tea better?");
         await bystander.NextAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "assistant");
         (await ConversationTests.TranscriptAsync(silo, token, conversationId)).Select(e => e.Role).ShouldBe(["user", "assistant"]);
+    }
+
+    [Fact]
+    public async Task A_flood_of_events_is_refused_with_rate_limited_and_the_connection_keeps_working()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres, engine, web => web.UseSetting("Gateway:MaxFramesPerSecond", "50"));
+        var token = silo.TokenFor("flood");
+        await using var socket = await RawSocket.ConnectAsync(silo.BaseUrl, "model=nutrition", token, "realtime");
+        await socket.NextAsync("conversations.started");
+
+        for (var i = 0; i < 300; i++)
+        {
+            await socket.SendJsonAsync(new { type = "input_audio_buffer.clear", event_id = $"flood-{i}" });
+        }
+
+        var limited = await socket.NextAsync("error", e => e.GetProperty("error").GetProperty("code").GetString() == "rate_limited");
+        limited.GetProperty("error").GetProperty("message").GetString()!.ShouldContain("50");
+        await Task.Delay(1100, TestContext.Current.CancellationToken);
+        await ConversationTests.SayAsync(socket, "Is rice healthy?");
+        await socket.NextAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "assistant");
+        socket.Received.Count(e => e.GetProperty("type").GetString() == "input_audio_buffer.cleared").ShouldBeLessThan(300, "frames over the limit were not processed");
     }
 
     [Fact]

@@ -11,6 +11,13 @@ public sealed class GatewayOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Frames a client may send per second (audio in 20 ms chunks is 50); frames beyond it are refused with one
+    /// <c>rate_limited</c> error event per second, and the connection stays open.
+    /// </summary>
+    [Range(10, 100_000)]
+    public int MaxFramesPerSecond { get; set; } = 400;
+
     /// <summary>Events and audio frames queued for a client; a client that lets it fill is too slow and is closed (1008).</summary>
     [Range(16, 1 << 20)]
     public int SendQueueCapacity { get; set; } = 4096;

@@ -143,6 +143,8 @@ public static class RealtimeGatewayEndpoint
         GatewayOptions settings,
         CancellationToken cancellationToken)
     {
+        var window = Environment.TickCount64;
+        var framesInWindow = 0;
         while (socket.State == WebSocketState.Open && connection.CloseCode is null)
         {
             var frame = ClientFrame.Rent(4096, connection);
@@ -174,6 +176,23 @@ public static class RealtimeGatewayEndpoint
             }
 
             frame.Complete(result.MessageType == WebSocketMessageType.Binary);
+            if (Environment.TickCount64 - window >= 1000)
+            {
+                window = Environment.TickCount64;
+                framesInWindow = 0;
+            }
+
+            if (++framesInWindow > settings.MaxFramesPerSecond)
+            {
+                frame.Dispose();
+                if (framesInWindow == settings.MaxFramesPerSecond + 1)
+                {
+                    connection.SendEvent(ServerEvents.InvalidRequest("rate_limited", $"At most {settings.MaxFramesPerSecond} frames a second; frames over it in this second were not processed."));
+                }
+
+                continue;
+            }
+
             if (!await grain.PostAsync(static (g, f) => g.ReceiveAsync(f), frame, cancellationToken))
             {
                 frame.Dispose();

@@ -156,7 +156,10 @@ public sealed partial class ConversationGrain
             return;
         }
 
+        using var activity = ConversationActivities.Start("conversation.emergency.raise", _record.Id);
         _emergency = _emergency.Raise(assessment);
+        activity?.SetTag("emergency.level", _emergency.Value);
+        activity?.SetTag("emergency.category", _emergency.Category.WireName());
         var (record, alert) = await alerts.RaiseAsync(Context.Fence, _record, _emergency, entry.Text, entry.Seq);
         _record = record;
         metrics.EmergencyLevelsRaised.Add(1, new KeyValuePair<string, object?>("level", _emergency.Value), new KeyValuePair<string, object?>("category", _emergency.Category.WireName()));

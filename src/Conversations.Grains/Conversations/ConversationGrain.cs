@@ -60,6 +60,8 @@ public sealed partial class ConversationGrain(
 
     public override async ValueTask OnActivateAsync(CancellationToken cancellationToken)
     {
+        using var activity = ConversationActivities.Start("conversation.activate", Context.Key);
+        activity?.SetTag("conversation.epoch", Context.Fence.Epoch);
         _record = await store.FindAsync(Context.Key, cancellationToken) ?? throw new ConversationNotFoundException(Context.Key);
         if (_record.Status == ConversationStatus.Ended)
         {
@@ -97,6 +99,8 @@ public sealed partial class ConversationGrain(
 
     public async ValueTask AttachAsync(IClientChannel client, long? resumeFromSeq)
     {
+        using var activity = ConversationActivities.Start("conversation.attach", Context.Key);
+        activity?.SetTag("conversation.resume_from_seq", resumeFromSeq);
         if (!await EnsureUpstreamAsync())
         {
             client.SendEvent(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model could not be reached; try again shortly."));
@@ -161,6 +165,8 @@ public sealed partial class ConversationGrain(
 
     public async ValueTask EndAsync(string reason)
     {
+        using var activity = ConversationActivities.Start("conversation.end", Context.Key);
+        activity?.SetTag("conversation.end_reason", reason);
         if (_record.Status != ConversationStatus.Ended)
         {
             await ChargeClockAsync(stop: true);
