@@ -117,8 +117,9 @@ internal static class LoadBenchmark
         var listening = Task.Run(listener.RunAsync);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
 
-        // Stagger the sessions' first words over two seconds, as real users would be.
-        for (var i = Random.Shared.Next(100); i > 0; i--)
+        // Stagger the sessions' first words over eight seconds (about one conversational turn), so the step measures
+        // steady state rather than every user speaking at the same instant.
+        for (var i = Random.Shared.Next(400); i > 0; i--)
         {
             await SendAsync(socket, utterances.SilenceFrame, timer);
         }
