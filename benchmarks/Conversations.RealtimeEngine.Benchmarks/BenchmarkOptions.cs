@@ -19,6 +19,12 @@ internal sealed record BenchmarkOptions
     /// <summary>Run the engine in this process, to see its per-stage histograms (CPU and memory then include the load generator).</summary>
     public bool InProcess { get; init; }
 
+    /// <summary>Run every step even after p95 has passed 1 s.</summary>
+    public bool AllSteps { get; init; }
+
+    /// <summary>The engine's <c>Engine:SpeechThreads</c> (0: one per core).</summary>
+    public int SpeechThreads { get; init; }
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var options = new BenchmarkOptions();
@@ -37,6 +43,12 @@ internal sealed record BenchmarkOptions
                     break;
                 case "--wide":
                     options = options with { Fast = false };
+                    break;
+                case "--speech-threads":
+                    options = options with { SpeechThreads = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    break;
+                case "--all-steps":
+                    options = options with { AllSteps = true };
                     break;
                 case "--in-process":
                     options = options with { InProcess = true };

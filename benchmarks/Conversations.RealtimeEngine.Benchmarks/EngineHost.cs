@@ -23,6 +23,9 @@ internal sealed class InProcessEngine : IEngineHost
     private readonly RealtimeEngineServer _server;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _stages = new(StringComparer.Ordinal);
+    private readonly Lock _busyGate = new();
+    private double _busySeconds;
+    private long _busySince;
 
     private InProcessEngine(RealtimeEngineServer server)
     {
@@ -30,12 +33,27 @@ internal sealed class InProcessEngine : IEngineHost
         var factory = server.Services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (string.Equals(instrument.Meter.Name, EngineMetrics.MeterName, StringComparison.Ordinal) && ReferenceEquals(instrument.Meter.Scope, factory) && instrument is Histogram<double>)
+            if (string.Equals(instrument.Meter.Name, EngineMetrics.MeterName, StringComparison.Ordinal) && ReferenceEquals(instrument.Meter.Scope, factory) && instrument is Histogram<double> or Counter<double>)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => _stages.GetOrAdd(instrument.Name, _ => []).Add(value * 1000));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument is Counter<double>)
+            {
+                lock (_busyGate)
+                {
+                    _busySeconds += value;
+                }
+
+                return;
+            }
+
+            var name = tags.Length > 0 ? $"{instrument.Name}[{tags[0].Value}]" : instrument.Name;
+            _stages.GetOrAdd(name, _ => []).Add(value * 1000);
+        });
+        _busySince = System.Diagnostics.Stopwatch.GetTimestamp();
         _listener.Start();
     }
 
@@ -68,7 +86,15 @@ internal sealed class InProcessEngine : IEngineHost
             }
         }
 
-        return lines.Count == 0 ? null : string.Join(Environment.NewLine, lines);
+        lock (_busyGate)
+        {
+            var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_busySince).TotalSeconds;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"    speech workers busy: {_busySeconds / wall / Environment.ProcessorCount:P0} of their wall time"));
+            _busySeconds = 0;
+            _busySince = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 
     public async ValueTask DisposeAsync()

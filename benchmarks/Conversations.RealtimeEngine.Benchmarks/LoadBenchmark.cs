@@ -21,8 +21,10 @@ internal static class LoadBenchmark
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Engine:Recognition:MaxDecoders"] = Math.Max(4, maxSessions).ToString(CultureInfo.InvariantCulture),
-            ["Engine:Recognition:WarmDecoders"] = "4",
+            // Decoders take 0.4–1 s of CPU to load: load what the largest step will need before measuring.
+            ["Engine:Recognition:WarmDecoders"] = Math.Max(4, (maxSessions / 2) + 2).ToString(CultureInfo.InvariantCulture),
             ["Engine:Recognition:Fast"] = options.Fast ? "true" : "false",
+            ["Engine:SpeechThreads"] = options.SpeechThreads.ToString(CultureInfo.InvariantCulture),
         };
         await using IEngineHost engine = options.InProcess ? await InProcessEngine.StartAsync(settings) : await EngineProcess.StartAsync(settings);
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -33,8 +35,8 @@ internal static class LoadBenchmark
         var idle = engine.Sample();
         Console.WriteLine($"Engine {(options.InProcess ? "in this process" : "in its own process")}: {idle.ResidentBytes / 1048576.0:0} MB resident after warm-up. Cores: {Environment.ProcessorCount}. PocketSphinx {(options.Fast ? "narrow (default)" : "wide")} beams. Load average before: {LoadAverage()}.");
         Console.WriteLine();
-        Console.WriteLine("| sessions | turns | TTFA p50 | TTFA p95 | TTFA max | errors | engine CPU (of all cores) | CPU per session (of one core) | engine RSS | RSS per session |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| sessions | turns | TTFA p50 | TTFA p95 | TTFA max | errors | engine CPU (of all cores) | CPU per session (of one core) | engine RSS | RSS per session | load generator CPU |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var best = 0;
         foreach (var sessions in options.Sessions)
         {
@@ -45,7 +47,7 @@ internal static class LoadBenchmark
             var perSession = result.Cpu.TotalSeconds / result.Wall.TotalSeconds / sessions;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {sessions} | {result.Ttfa.Count} | {p50:0} ms | {p95:0} ms | {result.Ttfa.DefaultIfEmpty().Max():0} ms | {result.Errors} | {cpuShare:P0} | {perSession:P1} | {result.PeakResident / 1048576.0:0} MB | {(result.PeakResident - idle.ResidentBytes) / 1048576.0 / sessions:0.0} MB |"));
+                $"| {sessions} | {result.Ttfa.Count} | {p50:0} ms | {p95:0} ms | {result.Ttfa.DefaultIfEmpty().Max():0} ms | {result.Errors} | {cpuShare:P0} | {perSession:P1} | {result.PeakResident / 1048576.0:0} MB | {(result.PeakResident - idle.ResidentBytes) / 1048576.0 / sessions:0.0} MB | {result.ClientCpu.TotalSeconds / result.Wall.TotalSeconds / Environment.ProcessorCount:P0} |"));
             if (engine.TakeStageReport() is { } stages)
             {
                 Console.WriteLine(stages);
@@ -53,9 +55,9 @@ internal static class LoadBenchmark
 
             if (p95 < 1000 && result.Errors == 0 && result.Ttfa.Count > 0)
             {
-                best = sessions;
+                best = Math.Max(best, sessions);
             }
-            else
+            else if (!options.AllSteps)
             {
                 break;
             }
@@ -74,6 +76,7 @@ internal static class LoadBenchmark
         var ttfa = new ConcurrentBag<double>();
         var errors = 0;
         var before = engine.Sample();
+        var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(duration);
         var peak = before.ResidentBytes;
@@ -100,7 +103,8 @@ internal static class LoadBenchmark
         await Task.WhenAll(tasks);
         await sampling;
         var after = engine.Sample();
-        return new StepResult([.. ttfa.Order()], errors, after.Cpu - before.Cpu, clock.Elapsed, peak);
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientBefore;
+        return new StepResult([.. ttfa.Order()], errors, after.Cpu - before.Cpu, clock.Elapsed, peak, clientCpu);
     }
 
     private static async Task ConverseAsync(IEngineHost engine, Utterances utterances, int index, ConcurrentBag<double> ttfa, CancellationToken stop)
@@ -113,8 +117,9 @@ internal static class LoadBenchmark
         var listening = Task.Run(listener.RunAsync);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
 
-        // Stagger the sessions' first words over two seconds, as real users would be.
-        for (var i = Random.Shared.Next(100); i > 0; i--)
+        // Stagger the sessions' first words over eight seconds (about one conversational turn), so the step measures
+        // steady state rather than every user speaking at the same instant.
+        for (var i = Random.Shared.Next(400); i > 0; i--)
         {
             await SendAsync(socket, utterances.SilenceFrame, timer);
         }
@@ -161,7 +166,7 @@ internal static class LoadBenchmark
     private static double Percentile(IReadOnlyList<double> sorted, double percentile) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile * sorted.Count) - 1)];
 
-    private sealed record StepResult(IReadOnlyList<double> Ttfa, int Errors, TimeSpan Cpu, TimeSpan Wall, long PeakResident);
+    private sealed record StepResult(IReadOnlyList<double> Ttfa, int Errors, TimeSpan Cpu, TimeSpan Wall, long PeakResident, TimeSpan ClientCpu);
 
     /// <summary>Reads the session's events, looking only at their type (the engine writes it first) to stay cheap.</summary>
     private sealed class Listener(ClientWebSocket socket, ConcurrentBag<double> ttfa)
@@ -219,10 +224,6 @@ internal static class LoadBenchmark
                     if (stoppedAt != 0)
                     {
                         ttfa.Add(Stopwatch.GetElapsedTime(stoppedAt).TotalMilliseconds);
-                        if (Environment.GetEnvironmentVariable("BENCH_TRACE") is not null)
-                        {
-                            Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss.fff} ttfa {Stopwatch.GetElapsedTime(stoppedAt).TotalMilliseconds:0}");
-                        }
                     }
 
                     // The base64 payload is most of the message: about 3/4 of it is audio bytes.

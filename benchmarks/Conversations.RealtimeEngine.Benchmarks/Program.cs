@@ -19,7 +19,7 @@ switch (command)
         await SoakBenchmark.RunAsync(options);
         break;
     default:
-        Console.Error.WriteLine("usage: [load|soak|micro|all] [--sessions 10,20,40] [--seconds 60] [--soak-sessions 300] [--wide] [--in-process]");
+        Console.Error.WriteLine("usage: [load|soak|micro|all] [--sessions 10,20,40] [--seconds 60] [--soak-sessions 300] [--wide] [--in-process] [--all-steps] [--speech-threads N]");
         return 2;
 }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Conversations.RealtimeEngine.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Conversations.RealtimeEngine.Compute;
@@ -28,13 +30,17 @@ internal enum SpeechPriority
 internal sealed class SpeechWorkers : IDisposable
 {
     private readonly object _gate = new();
-    private readonly Queue<ISpeechWork> _urgent = new();
-    private readonly Queue<ISpeechWork> _background = new();
+    private readonly Queue<(ISpeechWork Work, long QueuedAt)> _urgent = new();
+    private readonly Queue<(ISpeechWork Work, long QueuedAt)> _background = new();
     private readonly Thread[] _threads;
+    private readonly EngineMetrics _metrics;
+    private static readonly KeyValuePair<string, object?> UrgentTag = new("priority", "urgent");
+    private static readonly KeyValuePair<string, object?> BackgroundTag = new("priority", "background");
     private bool _stopping;
 
-    public SpeechWorkers(IOptions<Configuration.EngineOptions> options)
+    public SpeechWorkers(IOptions<Configuration.EngineOptions> options, EngineMetrics metrics)
     {
+        _metrics = metrics;
         var count = options.Value.SpeechThreads > 0 ? options.Value.SpeechThreads : Environment.ProcessorCount;
         _threads = new Thread[count];
         for (var i = 0; i < count; i++)
@@ -50,7 +56,7 @@ internal sealed class SpeechWorkers : IDisposable
     {
         lock (_gate)
         {
-            (priority == SpeechPriority.Urgent ? _urgent : _background).Enqueue(work);
+            (priority == SpeechPriority.Urgent ? _urgent : _background).Enqueue((work, Stopwatch.GetTimestamp()));
             Monitor.Pulse(_gate);
         }
     }
@@ -76,7 +82,8 @@ internal sealed class SpeechWorkers : IDisposable
     {
         while (true)
         {
-            ISpeechWork work;
+            (ISpeechWork Work, long QueuedAt) next;
+            bool urgent;
             lock (_gate)
             {
                 while (_urgent.Count == 0 && _background.Count == 0 && !_stopping)
@@ -89,10 +96,14 @@ internal sealed class SpeechWorkers : IDisposable
                     return;
                 }
 
-                work = _urgent.Count > 0 ? _urgent.Dequeue() : _background.Dequeue();
+                urgent = _urgent.Count > 0;
+                next = urgent ? _urgent.Dequeue() : _background.Dequeue();
             }
 
-            work.Execute();
+            var started = Stopwatch.GetTimestamp();
+            _metrics.SpeechQueueWait.Record(Stopwatch.GetElapsedTime(next.QueuedAt, started).TotalSeconds, urgent ? UrgentTag : BackgroundTag);
+            next.Work.Execute();
+            _metrics.SpeechBusy.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

@@ -96,7 +96,7 @@ internal sealed partial class RealtimeSession
         var turn = _settings.TurnDetection;
         if (turn is null || _vad is null)
         {
-            _utterance ??= BeginUtterance(Protocol.Ids.New("item"), _clock);
+            _utterance ??= BeginUtterance(Ids.New("item"), _clock);
             _utterance.Write(samples);
             _clock += samples.Length;
             return;
@@ -131,7 +131,7 @@ internal sealed partial class RealtimeSession
             var framesBack = vad.Frames - 1 - vad.SpeechStartFrame;
             var speechStart = frameEnd - ((framesBack + 1) * FrameSamples);
             var audioStart = Math.Max(Math.Max(speechStart - Pcm.FromMilliseconds(turn.PrefixPaddingMs), _bufferFloor), _preRoll.Start);
-            var utterance = BeginUtterance(Protocol.Ids.New("item"), audioStart);
+            var utterance = BeginUtterance(Ids.New("item"), audioStart);
             var count = (int)(frameEnd - audioStart);
             if (_preRollScratch.Length < count)
             {
@@ -199,7 +199,7 @@ internal sealed partial class RealtimeSession
             previous = AppendItemLocked(item);
         }
 
-        var writer = EventComposer.Start(ServerEvents.Committed, Ids);
+        var writer = EventComposer.Start(ServerEvents.Committed, EventIds);
         writer.WriteString("previous_item_id", previous);
         writer.WriteString("item_id", item.Id);
         Emit(EventComposer.Finish());
@@ -238,7 +238,7 @@ internal sealed partial class RealtimeSession
             Track(recognition.DisposeAsync().AsTask());
         }
 
-        EventComposer.Start(ServerEvents.Cleared, Ids);
+        EventComposer.Start(ServerEvents.Cleared, EventIds);
         Emit(EventComposer.Finish());
     }
 
@@ -279,13 +279,13 @@ internal sealed partial class RealtimeSession
             }
 
             _services.Metrics.SpeechToTextLatency.Record(result.Latency.TotalSeconds);
-            var delta = EventComposer.Start(ServerEvents.TranscriptionDelta, Ids);
+            var delta = EventComposer.Start(ServerEvents.TranscriptionDelta, EventIds);
             delta.WriteString("item_id", item.Id);
             delta.WriteNumber("content_index", 0);
             delta.WriteString("delta", result.Text);
             await SendAsync(EventComposer.Finish());
 
-            var completed = EventComposer.Start(ServerEvents.TranscriptionCompleted, Ids);
+            var completed = EventComposer.Start(ServerEvents.TranscriptionCompleted, EventIds);
             completed.WriteString("item_id", item.Id);
             completed.WriteNumber("content_index", 0);
             completed.WriteString("transcript", result.Text);
@@ -311,7 +311,7 @@ internal sealed partial class RealtimeSession
                 item.TranscriptionFailed = true;
             }
 
-            var failed = EventComposer.Start(ServerEvents.TranscriptionFailed, Ids);
+            var failed = EventComposer.Start(ServerEvents.TranscriptionFailed, EventIds);
             failed.WriteString("item_id", item.Id);
             failed.WriteNumber("content_index", 0);
             failed.WriteStartObject("error");
@@ -327,7 +327,7 @@ internal sealed partial class RealtimeSession
 
     private OutboundFrame ComposeSpeechEvent(System.Text.Json.JsonEncodedText type, string timeField, long milliseconds, string itemId)
     {
-        var writer = EventComposer.Start(type, Ids);
+        var writer = EventComposer.Start(type, EventIds);
         writer.WriteNumber(timeField, milliseconds);
         writer.WriteString(JsonNames.ItemId, itemId);
         return EventComposer.Finish();
@@ -335,7 +335,7 @@ internal sealed partial class RealtimeSession
 
     public OutboundFrame ComposeItemEvent(System.Text.Json.JsonEncodedText type, ConversationItem item, string? previousItemId)
     {
-        var writer = EventComposer.Start(type, Ids);
+        var writer = EventComposer.Start(type, EventIds);
         writer.WriteString("previous_item_id", previousItemId);
         writer.WritePropertyName("item");
         lock (_gate)

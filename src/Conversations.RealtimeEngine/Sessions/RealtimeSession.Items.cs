@@ -73,7 +73,7 @@ internal sealed partial class RealtimeSession
             _cachedPrefix = Math.Min(_cachedPrefix, index);
         }
 
-        var writer = EventComposer.Start(ServerEvents.ConversationItemDeleted, Ids);
+        var writer = EventComposer.Start(ServerEvents.ConversationItemDeleted, EventIds);
         writer.WriteString("item_id", id);
         Emit(EventComposer.Finish());
     }
@@ -82,7 +82,7 @@ internal sealed partial class RealtimeSession
     {
         var id = RequireString(root, "item_id", "item_id");
         var item = FindItem(id);
-        var writer = EventComposer.Start(ServerEvents.ConversationItemRetrieved, Ids);
+        var writer = EventComposer.Start(ServerEvents.ConversationItemRetrieved, EventIds);
         writer.WritePropertyName("item");
         lock (_gate)
         {
@@ -117,7 +117,7 @@ internal sealed partial class RealtimeSession
             }
         }
 
-        var writer = EventComposer.Start(ServerEvents.ConversationItemTruncated, Ids);
+        var writer = EventComposer.Start(ServerEvents.ConversationItemTruncated, EventIds);
         writer.WriteString("item_id", id);
         writer.WriteNumber("content_index", contentIndex);
         writer.WriteNumber("audio_end_ms", clamped);
@@ -137,7 +137,7 @@ internal sealed partial class RealtimeSession
     internal static (ConversationItem Item, byte[]? AudioToTranscribe) ParseItem(JsonElement element, int maxTextChars, string at = "item")
     {
         var type = RequireString(element, "type", $"{at}.type");
-        var id = OptionalString(element, "id", $"{at}.id") ?? Protocol.Ids.New("item");
+        var id = OptionalString(element, "id", $"{at}.id") ?? Ids.New("item");
         if (id.Length > 64)
         {
             throw new ProtocolException("invalid_value", "Item ids may be at most 64 characters.", $"{at}.id");
@@ -161,7 +161,7 @@ internal sealed partial class RealtimeSession
                     Id = id,
                     Type = type,
                     Name = RequireString(element, "name", $"{at}.name"),
-                    CallId = OptionalString(element, "call_id", $"{at}.call_id") ?? Protocol.Ids.New("call"),
+                    CallId = OptionalString(element, "call_id", $"{at}.call_id") ?? Ids.New("call"),
                     Arguments = SessionUpdate.CheckLength(OptionalString(element, "arguments", $"{at}.arguments") ?? "{}", maxTextChars, $"{at}.arguments"),
                 }, null);
             default:

@@ -177,10 +177,10 @@ internal sealed partial class RealtimeSession
 
         idle.Dispose();
         var now = Pcm.ToMilliseconds(Interlocked.Read(ref _clock));
-        var writer = EventComposer.Start(ServerEvents.TimeoutTriggered, Ids);
+        var writer = EventComposer.Start(ServerEvents.TimeoutTriggered, EventIds);
         writer.WriteNumber("audio_start_ms", now);
         writer.WriteNumber("audio_end_ms", now);
-        writer.WriteString("item_id", Protocol.Ids.New("item"));
+        writer.WriteString("item_id", Ids.New("item"));
         await SendAsync(EventComposer.Finish());
         try
         {
@@ -218,7 +218,7 @@ internal sealed partial class RealtimeSession
         }
 
         CancelActiveResponse("client_cancelled");
-        var writer = EventComposer.Start(ServerEvents.OutputAudioBufferCleared, Ids);
+        var writer = EventComposer.Start(ServerEvents.OutputAudioBufferCleared, EventIds);
         writer.WriteString("response_id", run?.Id ?? _echo?.Id);
         Emit(EventComposer.Finish());
         if (_echo is not null)
@@ -245,27 +245,27 @@ internal sealed partial class RealtimeSession
     {
         if (_echo is null)
         {
-            var item = new ConversationItem { Id = Protocol.Ids.New("item"), Type = "message", Role = "assistant", Status = "in_progress" };
-            _echo = new EchoResponse(Protocol.Ids.New("resp"), item);
-            var created = EventComposer.Start(ServerEvents.ResponseCreated, Ids);
+            var item = new ConversationItem { Id = Ids.New("item"), Type = "message", Role = "assistant", Status = "in_progress" };
+            _echo = new EchoResponse(Ids.New("resp"), item);
+            var created = EventComposer.Start(ServerEvents.ResponseCreated, EventIds);
             created.WritePropertyName("response");
             ResponseJson.Write(created, _echo.Id, "in_progress", null, null, [], _conversationId, _settings, null, null);
             Emit(EventComposer.Finish());
-            var added = EventComposer.Start(ServerEvents.OutputItemAdded, Ids);
+            var added = EventComposer.Start(ServerEvents.OutputItemAdded, EventIds);
             added.WriteString(JsonNames.ResponseId, _echo.Id);
             added.WriteNumber(JsonNames.OutputIndex, 0);
             added.WritePropertyName("item");
             item.WriteTo(added);
             Emit(EventComposer.Finish());
             item.Content.Add(new ItemContent { Type = "output_audio", Transcript = string.Empty });
-            var part = EventComposer.Start(ServerEvents.ContentPartAdded, Ids);
+            var part = EventComposer.Start(ServerEvents.ContentPartAdded, EventIds);
             WriteEchoAddress(part);
             part.WritePropertyName("part");
             ConversationItem.WritePart(part, item.Content[0], forItem: false);
             Emit(EventComposer.Finish());
         }
 
-        var delta = EventComposer.Start(ServerEvents.OutputAudioDelta, Ids);
+        var delta = EventComposer.Start(ServerEvents.OutputAudioDelta, EventIds);
         WriteEchoAddress(delta);
         delta.WriteBase64String(JsonNames.Delta, Pcm.AsBytes(samples));
         Emit(EventComposer.Finish());
@@ -286,7 +286,7 @@ internal sealed partial class RealtimeSession
         item.AudioSeconds = (double)echo.Samples / Pcm.SampleRate;
         foreach (var type in (ReadOnlySpan<JsonEncodedText>)[ServerEvents.OutputAudioDone, ServerEvents.OutputAudioTranscriptDone, ServerEvents.ContentPartDone])
         {
-            var writer = EventComposer.Start(type, Ids);
+            var writer = EventComposer.Start(type, EventIds);
             WriteEchoAddress(writer, echo);
             if (type.Equals(ServerEvents.OutputAudioTranscriptDone))
             {
@@ -301,14 +301,14 @@ internal sealed partial class RealtimeSession
             Emit(EventComposer.Finish());
         }
 
-        var itemDone = EventComposer.Start(ServerEvents.OutputItemDone, Ids);
+        var itemDone = EventComposer.Start(ServerEvents.OutputItemDone, EventIds);
         itemDone.WriteString(JsonNames.ResponseId, echo.Id);
         itemDone.WriteNumber(JsonNames.OutputIndex, 0);
         itemDone.WritePropertyName("item");
         item.WriteTo(itemDone);
         Emit(EventComposer.Finish());
         var usage = new ResponseUsage { OutputAudioTokens = (int)Math.Ceiling(item.AudioSeconds * ResponseUsage.AssistantAudioTokensPerSecond) };
-        var done = EventComposer.Start(ServerEvents.ResponseDone, Ids);
+        var done = EventComposer.Start(ServerEvents.ResponseDone, EventIds);
         done.WritePropertyName("response");
         ResponseJson.Write(done, echo.Id, status, status is "cancelled" ? "client_cancelled" : null, null, [item], _conversationId, _settings, usage, null);
         Emit(EventComposer.Finish());

@@ -26,8 +26,8 @@ internal sealed partial class RealtimeSession
     private readonly OutboundQueue _outbound;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _sendStop = new();
-    private readonly string _sessionId = Protocol.Ids.New("sess");
-    private readonly string _conversationId = Protocol.Ids.New("conv");
+    private readonly string _sessionId = Ids.New("sess");
+    private readonly string _conversationId = Ids.New("conv");
     private readonly long _expiresAt = DateTimeOffset.UtcNow.AddMinutes(60).ToUnixTimeSeconds();
     private readonly List<OutboundFrame> _pending = [];
     private readonly Lock _gate = new();
@@ -59,7 +59,7 @@ internal sealed partial class RealtimeSession
 
     public EngineModel Model { get; }
 
-    public EventIdSource Ids { get; } = new();
+    public EventIdSource EventIds { get; } = new();
 
     public EngineServices Services => _services;
 
@@ -312,7 +312,7 @@ internal sealed partial class RealtimeSession
 
     private OutboundFrame ComposeSession(System.Text.Json.JsonEncodedText type)
     {
-        var writer = EventComposer.Start(type, Ids);
+        var writer = EventComposer.Start(type, EventIds);
         writer.WritePropertyName("session");
         _settings.WriteTo(writer, _sessionId, _expiresAt);
         return EventComposer.Finish();
@@ -324,7 +324,7 @@ internal sealed partial class RealtimeSession
     private void EmitError(string code, string message, string? eventId, string? param = null, string type = "invalid_request_error")
     {
         _services.Metrics.ProtocolErrors.Add(1, new KeyValuePair<string, object?>("code", code));
-        Emit(ComposeError(Ids, code, message, eventId, param, type));
+        Emit(ComposeError(EventIds, code, message, eventId, param, type));
     }
 
     public static OutboundFrame ComposeError(EventIdSource ids, string code, string message, string? eventId, string? param = null, string type = "invalid_request_error")

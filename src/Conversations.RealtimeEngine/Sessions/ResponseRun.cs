@@ -100,7 +100,7 @@ internal sealed class ResponseRun
             Status = "failed";
             var code = exception is ProviderException provider ? provider.Code : "response_failed";
             _failure = ("server_error", code, exception.Message);
-            await _session.SendAsync(RealtimeSession.ComposeError(_session.Ids, code, exception.Message, _request.ClientEventId, type: "server_error"));
+            await _session.SendAsync(RealtimeSession.ComposeError(_session.EventIds, code, exception.Message, _request.ClientEventId, type: "server_error"));
         }
 
         try
@@ -316,7 +316,7 @@ internal sealed class ResponseRun
             item.Content.Add(part);
         }
 
-        var writer = EventComposer.Start(ServerEvents.ContentPartAdded, _session.Ids);
+        var writer = EventComposer.Start(ServerEvents.ContentPartAdded, _session.EventIds);
         WriteAddress(writer, item, _messageIndex);
         writer.WritePropertyName("part");
         ConversationItem.WritePart(writer, part, forItem: false);
@@ -351,23 +351,23 @@ internal sealed class ResponseRun
 
         if (Audio)
         {
-            var audioDone = EventComposer.Start(ServerEvents.OutputAudioDone, _session.Ids);
+            var audioDone = EventComposer.Start(ServerEvents.OutputAudioDone, _session.EventIds);
             WriteAddress(audioDone, item, _messageIndex);
             await _session.SendAsync(EventComposer.Finish());
-            var transcriptDone = EventComposer.Start(ServerEvents.OutputAudioTranscriptDone, _session.Ids);
+            var transcriptDone = EventComposer.Start(ServerEvents.OutputAudioTranscriptDone, _session.EventIds);
             WriteAddress(transcriptDone, item, _messageIndex);
             transcriptDone.WriteString("transcript", part.Transcript);
             await _session.SendAsync(EventComposer.Finish());
         }
         else
         {
-            var textDone = EventComposer.Start(ServerEvents.OutputTextDone, _session.Ids);
+            var textDone = EventComposer.Start(ServerEvents.OutputTextDone, _session.EventIds);
             WriteAddress(textDone, item, _messageIndex);
             textDone.WriteString("text", part.Text);
             await _session.SendAsync(EventComposer.Finish());
         }
 
-        var partDone = EventComposer.Start(ServerEvents.ContentPartDone, _session.Ids);
+        var partDone = EventComposer.Start(ServerEvents.ContentPartDone, _session.EventIds);
         WriteAddress(partDone, item, _messageIndex);
         partDone.WritePropertyName("part");
         ConversationItem.WritePart(partDone, part, forItem: false);
@@ -397,7 +397,7 @@ internal sealed class ResponseRun
             await _session.SendAsync(_session.ComposeItemEvent(ServerEvents.ConversationItemAdded, item, previous));
         }
 
-        var delta = EventComposer.Start(ServerEvents.FunctionCallArgumentsDelta, _session.Ids);
+        var delta = EventComposer.Start(ServerEvents.FunctionCallArgumentsDelta, _session.EventIds);
         delta.WriteString(JsonNames.ResponseId, Id);
         delta.WriteString(JsonNames.ItemId, item.Id);
         delta.WriteNumber(JsonNames.OutputIndex, index);
@@ -410,7 +410,7 @@ internal sealed class ResponseRun
             item.Status = "completed";
         }
 
-        var done = EventComposer.Start(ServerEvents.FunctionCallArgumentsDone, _session.Ids);
+        var done = EventComposer.Start(ServerEvents.FunctionCallArgumentsDone, _session.EventIds);
         done.WriteString(JsonNames.ResponseId, Id);
         done.WriteString(JsonNames.ItemId, item.Id);
         done.WriteNumber(JsonNames.OutputIndex, index);
@@ -427,7 +427,7 @@ internal sealed class ResponseRun
 
     private async ValueTask SendItemEventAsync(JsonEncodedText type, ConversationItem item, int index)
     {
-        var writer = EventComposer.Start(type, _session.Ids);
+        var writer = EventComposer.Start(type, _session.EventIds);
         writer.WriteString(JsonNames.ResponseId, Id);
         writer.WriteNumber(JsonNames.OutputIndex, index);
         writer.WritePropertyName("item");
@@ -441,7 +441,7 @@ internal sealed class ResponseRun
 
     private async ValueTask SendTextDeltaAsync(JsonEncodedText type, string text)
     {
-        var writer = EventComposer.Start(type, _session.Ids);
+        var writer = EventComposer.Start(type, _session.EventIds);
         WriteAddress(writer, _message!, _messageIndex);
         writer.WriteString(JsonNames.Delta, text);
         await _session.SendAsync(EventComposer.Finish());
@@ -449,7 +449,7 @@ internal sealed class ResponseRun
 
     private async ValueTask SendAudioDeltaAsync(ReadOnlyMemory<short> samples)
     {
-        var writer = EventComposer.Start(ServerEvents.OutputAudioDelta, _session.Ids);
+        var writer = EventComposer.Start(ServerEvents.OutputAudioDelta, _session.EventIds);
         WriteAddress(writer, _message!, _messageIndex);
         writer.WriteBase64String(JsonNames.Delta, Pcm.AsBytes(samples.Span));
         await _session.SendAsync(EventComposer.Finish());
@@ -466,7 +466,7 @@ internal sealed class ResponseRun
 
     private async ValueTask SendResponseEventAsync(JsonEncodedText type, ResponseUsage? usage)
     {
-        var writer = EventComposer.Start(type, _session.Ids);
+        var writer = EventComposer.Start(type, _session.EventIds);
         writer.WritePropertyName("response");
         lock (_session.Gate)
         {

@@ -22,6 +22,8 @@ public sealed class EngineMetrics : IDisposable
         SpeechToTextLatency = _meter.CreateHistogram("conversations.engine.stt.latency", "s", "From the end of an utterance to its transcript.", advice: Buckets);
         ResponderFirstToken = _meter.CreateHistogram("conversations.engine.responder.first_token", "s", "From the responder call to its first text.", advice: Buckets);
         SynthesisFirstChunk = _meter.CreateHistogram("conversations.engine.tts.first_chunk", "s", "From the first sentence to its synthesised audio.", advice: Buckets);
+        SpeechQueueWait = _meter.CreateHistogram("conversations.engine.speech.queue_wait", "s", "Time speech work waits for a worker thread, by priority.", advice: Buckets);
+        SpeechBusy = _meter.CreateCounter<double>("conversations.engine.speech.busy", "s", "Wall time the speech workers spent working (its rate over the worker count is their utilisation).");
     }
 
     public UpDownCounter<long> Sessions { get; }
@@ -44,6 +46,10 @@ public sealed class EngineMetrics : IDisposable
     public Histogram<double> ResponderFirstToken { get; }
 
     public Histogram<double> SynthesisFirstChunk { get; }
+
+    public Histogram<double> SpeechQueueWait { get; }
+
+    public Counter<double> SpeechBusy { get; }
 
     private static InstrumentAdvice<double> Buckets { get; } = new()
     {
