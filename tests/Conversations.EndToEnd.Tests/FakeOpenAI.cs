@@ -76,6 +76,23 @@ public sealed class FakeOpenAI : IAsyncDisposable
                 },
             });
         });
+        app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+        {
+            var body = await fake!.RecordAsync(http);
+            var lines = body.GetProperty("messages")[1].GetProperty("content").GetString()!.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+            return Results.Json(new
+            {
+                id = "chatcmpl-fake",
+                @object = "chat.completion",
+                created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                model = body.GetProperty("model").GetString(),
+                choices = new[]
+                {
+                    new { index = 0, finish_reason = "stop", message = new { role = "assistant", content = $"A model summary of {lines} lines." } },
+                },
+                usage = new { prompt_tokens = 50, completion_tokens = 8, total_tokens = 58 },
+            });
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake = new FakeOpenAI(app, new Uri(address.TrimEnd('/') + "/v1"));

@@ -68,6 +68,32 @@ public sealed class OpenAITests(PostgresServerFixture postgres, EngineFixture en
         openAI.Requests.ShouldContain(r => r.Path == "/v1/moderations" && r.Body.GetProperty("model").GetString() == "omni-moderation-latest");
     }
 
+    [Fact]
+    public async Task A_character_with_a_text_model_gets_its_summary_from_that_model_after_the_end()
+    {
+        await using var openAI = await FakeOpenAI.StartAsync();
+        await using var silo = await TestSilo.StartAsync(postgres, engine, web =>
+        {
+            WithOpenAI(openAI)(web);
+            web.UseSetting("Characters:Items:nutrition:TextModel", "gpt-4o-mini");
+        });
+        var token = silo.TokenFor("cleo");
+        using var http = silo.HttpFor(token);
+        await using var socket = await RawSocket.ConnectAsync(silo.BaseUrl, "model=nutrition", token, "realtime");
+        var id = (await socket.NextAsync("conversations.started")).GetProperty("conversation_id").GetString()!;
+        await ConversationTests.SayAsync(socket, "How much protein do I need?");
+        await socket.NextAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "assistant");
+
+        (await http.PostAsync($"/api/v1/conversations/{id}/end", null)).EnsureSuccessStatusCode();
+        var ended = await socket.NextAsync("conversations.ended");
+
+        ended.GetProperty("summary_pending").GetBoolean().ShouldBeTrue();
+        await Eventually.UntilAsync(async () => (await TestSilo.ReadAsync<ConversationView>(await http.GetAsync($"/api/v1/conversations/{id}"))).Summary == "A model summary of 2 lines.", TimeSpan.FromSeconds(20), "the model's summary replaces the extractive one");
+        var request = openAI.Requests.Single(r => r.Path == "/v1/chat/completions").Body;
+        request.GetProperty("model").GetString().ShouldBe("gpt-4o-mini");
+        request.GetProperty("messages")[1].GetProperty("content").GetString()!.ShouldContain("user: How much protein do I need?");
+    }
+
     private static Action<IWebHostBuilder> WithOpenAI(FakeOpenAI openAI) => web =>
     {
         web.UseSetting("Upstream:OpenAI:ApiKey", "sk-server-only");

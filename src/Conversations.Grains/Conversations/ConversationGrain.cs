@@ -33,6 +33,7 @@ public sealed partial class ConversationGrain(
     PriceTable prices,
     CrisisResources resources,
     ModerationScreen moderation,
+    ConversationSummarizer summarizer,
     AlertSignal alertSignal,
     UpstreamConnector connector,
     IOptions<UpstreamOptions> upstreamOptions,
@@ -167,9 +168,11 @@ public sealed partial class ConversationGrain(
     {
         using var activity = ConversationActivities.Start("conversation.end", Context.Key);
         activity?.SetTag("conversation.end_reason", reason);
+        var summaryPending = false;
         if (_record.Status != ConversationStatus.Ended)
         {
             await ChargeClockAsync(stop: true);
+            var ownSummary = _record.Summary is not null; // set by the client: kept as it is
             var transcript = await store.ReadTranscriptAsync(_record.Id, 0, int.MaxValue);
             _record = await store.SaveAsync(Context.Fence, _record with
             {
@@ -179,11 +182,18 @@ public sealed partial class ConversationGrain(
                 Summary = _record.Summary ?? (transcript.Count > 0 ? ExtractiveSummarizer.Summarize(transcript) : null),
             });
             await PublishAsync("ended", w => w.WriteString("reason", reason));
+            if (transcript.Count > 0 && !ownSummary && summarizer.CanSummarize(_character))
+            {
+                // The extractive summary is there now; the model's replaces it when it answers.
+                summaryPending = true;
+                var (id, character) = (_record.Id, _character);
+                _ = Task.Run(() => summarizer.SummarizeAsync(id, character, transcript, CancellationToken.None), CancellationToken.None);
+            }
         }
 
         if (_client is not null)
         {
-            _client.SendEvent(ServerEvents.Ended(reason, summaryPending: false));
+            _client.SendEvent(ServerEvents.Ended(reason, summaryPending));
             _client.Close(CloseCodes.Normal, "conversation ended");
             _client = null;
         }

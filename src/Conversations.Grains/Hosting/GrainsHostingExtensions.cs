@@ -40,6 +40,7 @@ public static class GrainsHostingExtensions
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<AlertSignal>();
         services.TryAddSingleton<ModerationScreen>();
+        services.TryAddSingleton<ConversationSummarizer>();
         services.TryAddSingleton<ConversationMetrics>();
         services.TryAddSingleton<UpstreamConnector>();
         services.AddHostedService<AlertWebhookSender>();
