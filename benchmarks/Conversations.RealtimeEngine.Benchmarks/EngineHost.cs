@@ -26,6 +26,8 @@ internal sealed class InProcessEngine : IEngineHost
     private readonly Lock _busyGate = new();
     private double _busySeconds;
     private long _busySince;
+    private long _allocatedSince = GC.GetTotalAllocatedBytes();
+    private int[] _gcSince = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 
     private InProcessEngine(RealtimeEngineServer server)
     {
@@ -89,9 +91,12 @@ internal sealed class InProcessEngine : IEngineHost
         lock (_busyGate)
         {
             var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_busySince).TotalSeconds;
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"    speech workers busy: {_busySeconds / wall / Environment.ProcessorCount:P0} of their wall time"));
+            var allocated = GC.GetTotalAllocatedBytes() - _allocatedSince;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"    speech workers busy: {_busySeconds / wall / Environment.ProcessorCount:P0} of their wall time; allocated {allocated / wall / 1048576:0.0} MB/s; GCs gen0/1/2: {GC.CollectionCount(0) - _gcSince[0]}/{GC.CollectionCount(1) - _gcSince[1]}/{GC.CollectionCount(2) - _gcSince[2]}"));
             _busySeconds = 0;
             _busySince = System.Diagnostics.Stopwatch.GetTimestamp();
+            _allocatedSince = GC.GetTotalAllocatedBytes();
+            _gcSince = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         }
 
         return string.Join(Environment.NewLine, lines);

@@ -26,6 +26,22 @@ public sealed class ResponseControlTests(EngineFixture engine, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Output_audio_buffer_clear_stops_the_answer_and_is_acknowledged()
+    {
+        await using var recorder = await SessionRecorder.StartAsync(engine.Client(), "children");
+        var ct = TestContext.Current.CancellationToken;
+        await recorder.Session.AddItemAsync(RealtimeItem.CreateUserMessageItem("My friends were mean to me at school."), ct);
+
+        await recorder.Session.StartResponseAsync(ct);
+        await recorder.Session.SendCommandAsync(new RealtimeClientCommandOutputAudioBufferClear(), ct);
+
+        var cleared = await recorder.WaitForAsync<RealtimeServerUpdateOutputAudioBufferCleared>();
+        var done = await recorder.WaitForAsync<RealtimeServerUpdateResponseDone>();
+        cleared.ResponseId.ShouldBe(done.Response.Id);
+        done.Response.Status.ShouldBe(RealtimeResponseStatus.Cancelled);
+    }
+
+    [Fact]
     public async Task Second_response_create_while_one_is_active_is_refused()
     {
         await using var recorder = await SessionRecorder.StartAsync(engine.Client(), "womens-health");
