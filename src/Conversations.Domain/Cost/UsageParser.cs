@@ -24,6 +24,9 @@ public static class UsageParser
     /// <summary>The text model whose tokens are reported (string), e.g. <c>gpt-4o-mini</c> or <c>scripted</c>; overrides the session model.</summary>
     public const string TextModelField = "conversations_text_model";
 
+    /// <summary>The realtime engine's object in <c>usage</c> with what the cascade consumed (<c>llm_input_tokens</c>, <c>llm_output_tokens</c>, <c>stt_seconds</c>, <c>tts_characters</c>).</summary>
+    public const string EngineField = "engine";
+
     /// <summary>Reads a <c>usage</c> object; <paramref name="model"/> is the session's model, used unless the usage names its text model.</summary>
     public static UsageRecord Parse(JsonElement usage, string model, string? responseId = null)
     {
@@ -31,6 +34,21 @@ public static class UsageParser
         if (usage.ValueKind != JsonValueKind.Object)
         {
             return new UsageRecord(responseId, model, TokenUsage.None);
+        }
+
+        if (usage.TryGetProperty(EngineField, out var engine) && engine.ValueKind == JsonValueKind.Object)
+        {
+            // The project's realtime engine (Mode B): its standard fields only estimate what OpenAI would bill; what
+            // it really used is text-model tokens, speech-to-text seconds and synthesised characters.
+            var stt = engine.TryGetProperty("stt_seconds", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetDecimal(out var v) && v > 0 ? v : 0m;
+            return new UsageRecord(
+                responseId,
+                String(usage, TextModelField) ?? model,
+                new TokenUsage(TextInput: Long(engine, "llm_input_tokens"), TextOutput: Long(engine, "llm_output_tokens")),
+                stt,
+                String(usage, SttModelField),
+                Long(engine, "tts_characters"),
+                String(usage, TtsModelField));
         }
 
         long textIn = 0, audioIn = 0, cachedText = 0, cachedAudio = 0, textOut = 0, audioOut = 0;

@@ -43,6 +43,21 @@ public sealed class UsageParserTests
     }
 
     [Fact]
+    public void The_engines_own_consumption_replaces_its_estimate_of_what_OpenAI_would_bill()
+    {
+        using var usage = JsonDocument.Parse("""
+            {"total_tokens":900,"input_tokens":700,"output_tokens":200,
+             "input_token_details":{"text_tokens":100,"audio_tokens":600,"cached_tokens":0},
+             "output_token_details":{"text_tokens":40,"audio_tokens":160},
+             "engine":{"llm_input_tokens":812,"llm_output_tokens":37,"stt_seconds":3.25,"tts_characters":151}}
+            """);
+
+        var record = UsageParser.Parse(usage.RootElement, "nutrition", "resp_1");
+
+        record.ShouldBe(new UsageRecord("resp_1", "nutrition", new TokenUsage(TextInput: 812, TextOutput: 37), 3.25m, null, 151, null));
+    }
+
+    [Fact]
     public void Missing_details_fall_back_to_totals_and_cached_tokens_count_against_text_first()
     {
         using var noDetails = JsonDocument.Parse("""{"input_tokens":100,"output_tokens":20}""");
