@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -19,11 +20,11 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
     public async Task A_conversation_shows_live_on_the_dashboard_with_its_cost_and_latency_and_leaves_when_it_ends()
     {
         // The offline engine's models have no price by default; give its answers one.
-        await using var silo = await TestSilo.StartAsync(
-            postgres,
-            engine,
-            ("Prices:Models:mental-health:TextOutputPerMillion", "16"),
-            ("Prices:Models:mental-health:AudioOutputPerMillion", "64"));
+        await using var silo = await TestSilo.StartAsync(postgres, engine, web =>
+        {
+            web.UseSetting("Prices:Models:mental-health:TextOutputPerMillion", "16");
+            web.UseSetting("Prices:Models:mental-health:AudioOutputPerMillion", "64");
+        });
         var microphone = FakeMicrophone.Saying("hello how are you today", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(9));
         await using var chromium = await Chromium.LaunchAsync(playwright, microphone);
         var dashboard = await OpenDashboardAsync(chromium, silo, "sam");
@@ -42,7 +43,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         await Expect(voice.Page.Locator("#transcript li[data-role=assistant]").First).ToBeVisibleAsync(new() { Timeout = Long });
         await Expect(dashboard.Locator("#ttfa")).ToHaveAttributeAsync("data-samples", new Regex("^[1-9]"), new() { Timeout = Long });
         await Expect(dashboard.Locator("#relay")).ToHaveAttributeAsync("data-samples", new Regex("^[1-9]"), new() { Timeout = Long });
-        var supervisor = silo.TokenFor("sam", "supervisor");
+        var supervisor = silo.TokenFor("sam", null, "supervisor");
         var live = await silo.GetAsync<DashboardApi.LivePage>(supervisor, "api/v1/dashboard/conversations");
         var stored = live.Data.Single(c => c.ConversationId == conversationId);
         stored.CostUsd.ShouldBeGreaterThan(0m, "the engine's answer carries usage, which is priced");
@@ -98,7 +99,7 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         var alert = dashboard.Locator("#alerts li").Filter(new() { HasText = "kill myself" });
         await Expect(alert).ToHaveAttributeAsync("data-status", "open");
         await Expect(alert).ToContainTextAsync("bob");
-        var supervisor = silo.TokenFor("sam", "supervisor");
+        var supervisor = silo.TokenFor("sam", null, "supervisor");
         var open = await silo.GetAsync<AlertsApi.AlertPage>(supervisor, "api/v1/alerts?status=open");
         var stored = open.Data.Single(a => a.ConversationId == conversationId && a.Level == 3);
         await Expect(alert).ToHaveAttributeAsync("data-alert-id", stored.AlertId.ToString(CultureInfo.InvariantCulture));
@@ -118,8 +119,9 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
     [Fact]
     public async Task A_spoken_emergency_on_one_silo_shows_the_banner_and_an_alert_on_a_dashboard_served_by_another()
     {
-        await using var first = await TestSilo.StartAsync(postgres, engine);
-        await using var second = TestSilo.Join(first, engine);
+        var cluster = await TestSilo.StartClusterAsync(postgres, engine, 2);
+        await using var first = cluster[0];
+        await using var second = cluster[1];
         var microphone = FakeMicrophone.Saying("I want to kill myself", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
         await using var chromium = await Chromium.LaunchAsync(playwright, microphone);
         var dashboard = await OpenDashboardAsync(chromium, first, "sam");

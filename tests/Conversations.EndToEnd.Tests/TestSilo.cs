@@ -16,7 +16,10 @@ using OpenAI.Realtime;
 
 namespace Conversations.EndToEnd.Tests;
 
-/// <summary>The real silo (its Program.cs) on a real Kestrel port, with its own database, talking to the shared engine.</summary>
+/// <summary>
+/// The real silo (its Program.cs, pages included) on a real Kestrel port, with its own database, talking to the shared
+/// engine. The browser tests compile this file in too.
+/// </summary>
 public sealed class TestSilo : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -99,6 +102,15 @@ public sealed class TestSilo : IAsyncDisposable
         }
 
         return http;
+    }
+
+    /// <summary>GETs <paramref name="path"/> with the token and reads the JSON answer (fails on a non-success status).</summary>
+    public async Task<T> GetAsync<T>(string token, string path)
+    {
+        using var http = HttpFor(token);
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        return await ReadAsync<T>(response);
     }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
