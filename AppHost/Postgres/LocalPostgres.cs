@@ -1,3 +1,4 @@
+using Conversations.AppHost.Processes;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -175,26 +176,13 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private static async Task RunAsync(string fileName, string[] arguments, CancellationToken cancellationToken, bool throwOnError = true)
     {
-        var start = new ProcessStartInfo(fileName)
+        if (throwOnError)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/tmp",
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
+            await Command.CheckAsync(fileName, arguments, cancellationToken);
         }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0 && throwOnError)
+        else
         {
-            throw new InvalidOperationException(
-                $"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode.ToString(CultureInfo.InvariantCulture)}: {await stderr}{await stdout}");
+            await Command.RunAsync(fileName, arguments, cancellationToken);
         }
     }
 
