@@ -1,4 +1,7 @@
+using Conversations.Domain.Characters;
+using Conversations.Domain.Tiers;
 using Conversations.Domain.Transcript;
+using Conversations.Runtime.Hosting;
 using Conversations.Grains.Persistence;
 using Conversations.Runtime.Leases;
 using Conversations.Runtime.Storage;
@@ -14,7 +17,7 @@ public sealed class ConversationStoreTests(PostgresServerFixture postgres)
     public async Task A_retried_transcript_append_does_not_duplicate()
     {
         var (store, leases, _) = await CreateAsync();
-        await store.CreateAsync("conv_1", "u", "nutrition", "free");
+        await StartAsync("conv_1", "u");
         var fence = (await leases.TryAcquireAsync("conv_1", "node", TimeSpan.FromMinutes(1)))!.Value;
         var entry = new TranscriptEntry(1, Speaker.User, "hello", DateTimeOffset.UtcNow, "item_1");
 
@@ -28,7 +31,7 @@ public sealed class ConversationStoreTests(PostgresServerFixture postgres)
     public async Task A_stale_activation_cannot_append_transcript_or_save_state()
     {
         var (store, leases, _) = await CreateAsync();
-        var record = await store.CreateAsync("conv_1", "u", "nutrition", "free");
+        var record = await StartAsync("conv_1", "u");
         var stale = (await leases.TryAcquireAsync("conv_1", "old", TimeSpan.FromMilliseconds(1)))!.Value;
         await Task.Delay(20);
         (await leases.TryAcquireAsync("conv_1", "new", TimeSpan.FromMinutes(1))).ShouldNotBeNull();
@@ -44,7 +47,7 @@ public sealed class ConversationStoreTests(PostgresServerFixture postgres)
     public async Task Saving_with_an_old_version_is_refused()
     {
         var (store, leases, _) = await CreateAsync();
-        var record = await store.CreateAsync("conv_1", "u", "nutrition", "free");
+        var record = await StartAsync("conv_1", "u");
         var fence = (await leases.TryAcquireAsync("conv_1", "node", TimeSpan.FromMinutes(1)))!.Value;
 
         var saved = await store.SaveAsync(fence, record with { Status = ConversationStatus.Active });
@@ -59,10 +62,10 @@ public sealed class ConversationStoreTests(PostgresServerFixture postgres)
         var (store, _, _) = await CreateAsync();
         for (var i = 0; i < 5; i++)
         {
-            await store.CreateAsync($"conv_{i}", "me", "nutrition", "free");
+            await StartAsync($"conv_{i}", "me");
         }
 
-        await store.CreateAsync("conv_other", "someone-else", "nutrition", "free");
+        await StartAsync("conv_other", "someone-else");
 
         var first = await store.ListForUserAsync("me", null, 3);
         var second = await store.ListForUserAsync("me", first[^1].Id, 3);
@@ -71,12 +74,19 @@ public sealed class ConversationStoreTests(PostgresServerFixture postgres)
         second.Select(c => c.Id).ShouldBe(["conv_1", "conv_0"]);
     }
 
+    private UsageStore? _usage;
+
+    /// <summary>A conversation as the gateway starts one (within the month's limits).</summary>
+    private async Task<ConversationRecord> StartAsync(string id, string user) =>
+        (await _usage!.StartAsync(id, user, CharacterCatalog.Default.Get("nutrition"), TierCatalog.Premium, UsagePeriod.For(DateTimeOffset.UtcNow))).Record!;
+
     private async Task<(ConversationStore Store, LeaseStore Leases, NpgsqlDataSource Data)> CreateAsync()
     {
         var data = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
         await new Migrator(data, [new MigrationAssembly(typeof(LeaseStore).Assembly), new MigrationAssembly(typeof(ConversationStore).Assembly)], NullLogger<Migrator>.Instance)
             .MigrateAsync(CancellationToken.None);
         var leases = new LeaseStore(data);
+        _usage = new UsageStore(data, leases, NodeIdentity.Create("test", new Uri("http://127.0.0.1:1")));
         return (new ConversationStore(data, leases), leases, data);
     }
 }

@@ -18,19 +18,6 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
     /// <summary>A new conversation id: <c>conv_</c> and 24 random hex digits.</summary>
     public static string NewId() => "conv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    public async Task<ConversationRecord> CreateAsync(string id, string userId, string characterId, string tier, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(
-            $"INSERT INTO conversations (id, user_id, character_id, tier, status) VALUES ($1, $2, $3, $4, 'created') RETURNING {Columns}");
-        command.Parameters.AddWithValue(id);
-        command.Parameters.AddWithValue(userId);
-        command.Parameters.AddWithValue(characterId);
-        command.Parameters.AddWithValue(tier);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return ReadRecord(reader);
-    }
-
     public async Task<ConversationRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM conversations WHERE id = $1");
