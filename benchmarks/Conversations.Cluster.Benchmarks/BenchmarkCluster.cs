@@ -33,6 +33,20 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
     public static async Task<BenchmarkCluster> StartAsync()
     {
         var postgres = await LocalPostgres.StartAsync(new LocalPostgresOptions(Path.Combine(Path.GetTempPath(), "conversations-bench", Guid.NewGuid().ToString("N"))) { Ephemeral = true });
+        try
+        {
+            return await StartOnAsync(postgres);
+        }
+        catch
+        {
+            // Never leave a server behind when the start fails.
+            await postgres.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<BenchmarkCluster> StartOnAsync(LocalPostgres postgres)
+    {
         var database = postgres.ConnectionString();
         var engine = await RealtimeEngineServer.StartAsync();
         // WebApplicationFactory finds a test project's content roots in a manifest; a console app tells it directly.
