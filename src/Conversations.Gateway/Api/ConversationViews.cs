@@ -44,7 +44,7 @@ public sealed record ConversationPage(IReadOnlyList<ConversationView> Data, stri
 /// <summary>A transcript line as the REST API shows it.</summary>
 public sealed record TranscriptEntryView(long Seq, string Role, string Text, DateTimeOffset At, string? ItemId)
 {
-    public static TranscriptEntryView From(TranscriptEntry e) => new(e.Seq, e.Role == Speaker.User ? "user" : "assistant", e.Text, e.At, e.ItemId);
+    public static TranscriptEntryView From(TranscriptEntry e) => new(e.Seq, e.Role.WireName(), e.Text, e.At, e.ItemId);
 }
 
 /// <summary>One page of a transcript.</summary>

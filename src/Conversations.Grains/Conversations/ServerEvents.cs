@@ -46,7 +46,7 @@ public static class ServerEvents
             w.WriteString("type"u8, "conversations.transcript"u8);
             w.WriteString("event_id"u8, NewEventId());
             w.WriteNumber("seq"u8, entry.Seq);
-            w.WriteString("role"u8, entry.Role == Speaker.User ? "user"u8 : "assistant"u8);
+            w.WriteString("role"u8, entry.Role.WireName());
             w.WriteString("text"u8, entry.Text);
             w.WriteString("at"u8, entry.At);
             WriteNullable(w, "item_id"u8, entry.ItemId);

@@ -179,16 +179,6 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, LeaseStore leases, N
         return due.Count;
     }
 
-    /// <summary>(attempts, delivered) of an alert's webhook; for tests and operations.</summary>
-    public async Task<(int Attempts, bool Delivered)> WebhookStateAsync(long id, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("SELECT webhook_attempts, webhook_delivered_at IS NOT NULL FROM emergency_alerts WHERE id = $1");
-        command.Parameters.AddWithValue(id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt32(0), reader.GetBoolean(1));
-    }
-
     internal static void WriteAlert(System.Text.Json.Utf8JsonWriter w, EmergencyAlert alert)
     {
         w.WriteNumber("alert_id", alert.Id);

@@ -62,7 +62,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
         {
             entries.Add(new TranscriptEntry(
                 reader.GetInt64(0),
-                string.Equals(reader.GetString(1), "user", StringComparison.Ordinal) ? Speaker.User : Speaker.Assistant,
+                SpeakerNames.TryParse(reader.GetString(1), out var role) ? role : Speaker.Assistant,
                 reader.GetString(2),
                 reader.GetFieldValue<DateTimeOffset>(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4)));
@@ -92,7 +92,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
                 """, connection, transaction);
             command.Parameters.AddWithValue(fence.Key);
             command.Parameters.AddWithValue(entry.Seq);
-            command.Parameters.AddWithValue(entry.Role == Speaker.User ? "user" : "assistant");
+            command.Parameters.AddWithValue(entry.Role.WireName());
             command.Parameters.AddWithValue(entry.Text);
             command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)entry.ItemId ?? DBNull.Value);
             command.Parameters.AddWithValue(entry.At);

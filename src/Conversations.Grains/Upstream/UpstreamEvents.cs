@@ -107,7 +107,7 @@ public static class UpstreamEvents
             w.WriteStartObject("item"u8);
             w.WriteString("id"u8, itemId);
             w.WriteString("type"u8, "message"u8);
-            w.WriteString("role"u8, entry.Role == Speaker.User ? "user"u8 : "assistant"u8);
+            w.WriteString("role"u8, entry.Role.WireName());
             w.WriteStartArray("content"u8);
             w.WriteStartObject();
             w.WriteString("type"u8, entry.Role == Speaker.User ? "input_text"u8 : "output_text"u8);

@@ -61,16 +61,6 @@ public sealed class ActivationCatalog(
         }
     }
 
-    /// <summary>The live activation of <paramref name="key"/> on this node, without activating.</summary>
-    public GrainReference<TGrain>? TryGetLocal<TGrain>(string key)
-        where TGrain : Grain =>
-        _entries.TryGetValue(key, out var entry)
-        && entry.Activation.IsValueCreated
-        && entry.Activation.Value.IsCompletedSuccessfully
-        && entry.Activation.Value.Result is { IsDeactivating: false, Grain: TGrain } activation
-            ? new GrainReference<TGrain>(activation)
-            : null;
-
     internal IEnumerable<Activation> LiveActivations() =>
         _entries.Values
             .Where(e => e.Activation.IsValueCreated && e.Activation.Value.IsCompletedSuccessfully)

@@ -10,7 +10,7 @@ namespace Conversations.Runtime.Membership;
 /// <summary>
 /// This node's life in the cluster: joins the membership table, heartbeats, declares nodes whose heartbeat is older
 /// than <see cref="RuntimeOptions.DeathTimeout"/> dead, leaves gracefully (drain, then dead), and stops serving if it
-/// finds itself declared dead. Its last read of the table answers "where does node X listen".
+/// finds itself declared dead. Its last read of the table (the snapshot) is what the gateway asks about other nodes.
 /// </summary>
 public sealed class ClusterMembership(
     MembershipTable table,
@@ -28,19 +28,6 @@ public sealed class ClusterMembership(
     public bool IsDraining => _draining;
 
     public MembershipSnapshot Snapshot => _snapshot;
-
-    /// <summary>The advertised address of an active node, from the last read of the table (refreshed if unknown).</summary>
-    public async Task<Uri?> AddressOfAsync(string nodeId, CancellationToken cancellationToken)
-    {
-        var entry = _snapshot.Find(nodeId);
-        if (entry is null)
-        {
-            _snapshot = await table.ReadAsync(cancellationToken);
-            entry = _snapshot.Find(nodeId);
-        }
-
-        return entry is { Status: NodeStatus.Active } ? entry.Address : null;
-    }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
