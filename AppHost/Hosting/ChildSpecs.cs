@@ -33,8 +33,9 @@ public static class ChildSpecs
             environment["Upstream__OpenAI__Endpoint"] = upstream.OpenAIEndpoint.AbsoluteUri.TrimEnd('/');
         }
 
-        environment["Runtime__NodeId"] = name;
-        environment["Runtime__AdvertisedAddress"] = url.AbsoluteUri.TrimEnd('/');
+        environment["Orleans__Name"] = name;
+        environment["Orleans__Endpoints__SiloPort"] = (11111 + index).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Orleans__Endpoints__GatewayPort"] = (30000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ChildProcessSpec(name, Repository.Assembly(SiloProject, configurationName), Repository.ProjectDirectory(SiloProject), url, "/health/ready", environment);
     }
 
