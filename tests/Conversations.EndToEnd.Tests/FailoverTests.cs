@@ -5,6 +5,7 @@ using Npgsql;
 namespace Conversations.EndToEnd.Tests;
 
 /// <summary>Killing or freezing a silo process under load: its conversations resume elsewhere, nothing durable is lost or doubled, and the dead or frozen silo writes nothing after.</summary>
+[Collection(LoadCollection.Name)]
 public sealed class FailoverTests(PostgresServerFixture postgres, EngineFixture engine)
 {
     private static readonly Dictionary<string, string> Settings = new()

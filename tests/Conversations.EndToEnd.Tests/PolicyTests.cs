@@ -77,6 +77,7 @@ public sealed class PolicyTests(PostgresServerFixture postgres, EngineFixture en
         await using var silo = await TestSilo.StartAsync(postgres, engine, Settings(
             ("Tiers:Items:free:MonthlyMinutes", "1"),
             ("Tiers:Items:free:MonthlyConversations", "100"),
+            ("Tiers:Items:free:MaxConcurrentConversations", "20"),
             ("Conversations:QuotaTickInterval", "00:00:00.250")));
         var token = silo.TokenFor("sam");
         var sockets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => RawSocket.ConnectAsync(silo.BaseUrl, "model=nutrition", token, "realtime")));

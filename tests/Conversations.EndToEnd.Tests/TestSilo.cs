@@ -26,10 +26,11 @@ public sealed class TestSilo : IAsyncDisposable
 
     private readonly WebApplicationFactory<SiloEntryPoint> _factory;
 
-    private TestSilo(WebApplicationFactory<SiloEntryPoint> factory, string database)
+    private TestSilo(WebApplicationFactory<SiloEntryPoint> factory, string database, LogRecorder log)
     {
         _factory = factory;
         Database = database;
+        Log = log;
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseUrl = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
@@ -37,6 +38,9 @@ public sealed class TestSilo : IAsyncDisposable
     public Uri BaseUrl { get; }
 
     public string Database { get; }
+
+    /// <summary>The silo's Error-level log entries.</summary>
+    public LogRecorder Log { get; }
 
     public IServiceProvider Services => _factory.Services;
 
@@ -56,6 +60,7 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, Action<IWebHostBuilder>? configure = null, string? database = null, string name = "silo-0")
     {
         database ??= await postgres.CreateDatabaseAsync();
+        var log = new LogRecorder();
         var factory = new WebApplicationFactory<SiloEntryPoint>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -66,6 +71,7 @@ public sealed class TestSilo : IAsyncDisposable
             web.UseSetting("Orleans:Endpoints:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("Upstream:Endpoint", new Uri(engine.BaseUrl, "v1").ToString());
             web.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_LOG") ?? "Warning");
+            web.ConfigureLogging(logging => logging.AddProvider(log));
             if (TestContext.Current.TestOutputHelper is { } output)
             {
                 web.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output)));
@@ -75,7 +81,7 @@ public sealed class TestSilo : IAsyncDisposable
         });
         factory.UseKestrel();
         factory.StartServer();
-        return new TestSilo(factory, database);
+        return new TestSilo(factory, database, log);
     }
 
     /// <summary>A signed user token, as the development endpoint mints.</summary>

@@ -2,7 +2,10 @@ using Conversations.Domain.Characters;
 
 namespace Conversations.Domain.Tiers;
 
-/// <summary>A subscription tier: per-conversation time, monthly minutes, dollars and conversations, and the modes it may use.</summary>
+/// <summary>
+/// A subscription tier: per-conversation time, monthly minutes, dollars and conversations, the modes it may use, and
+/// how many conversations a user may have attached at once (each holds a billable upstream session).
+/// </summary>
 public sealed record Tier(
     string Id,
     int MaxSecondsPerConversation,
@@ -10,7 +13,8 @@ public sealed record Tier(
     decimal MonthlyDollars,
     int MonthlyConversations,
     IReadOnlyList<UpstreamMode> AllowedModes,
-    int WarningBeforeEndSeconds)
+    int WarningBeforeEndSeconds,
+    int MaxConcurrentConversations = 2)
 {
     /// <summary>The monthly allowance in seconds.</summary>
     public long MonthlySeconds => MonthlyMinutes * 60L;

@@ -14,14 +14,14 @@ public sealed class TierCatalog
         _byId = tiers.ToDictionary(t => t.Id, StringComparer.Ordinal);
     }
 
-    /// <summary>Free: 10 minutes a conversation, 60 minutes, $1 and 20 conversations a month, cascade only.</summary>
-    public static Tier Free { get; } = new("free", 600, 60, 1.00m, 20, [UpstreamMode.Cascade], 60);
+    /// <summary>Free: 10 minutes a conversation, 60 minutes, $1 and 20 conversations a month, cascade only, 2 at once.</summary>
+    public static Tier Free { get; } = new("free", 600, 60, 1.00m, 20, [UpstreamMode.Cascade], 60, MaxConcurrentConversations: 2);
 
-    /// <summary>Basic: 30 minutes a conversation, 300 minutes, $10 and 100 conversations a month, both modes.</summary>
-    public static Tier Basic { get; } = new("basic", 1800, 300, 10.00m, 100, [UpstreamMode.Cascade, UpstreamMode.SpeechToSpeech], 120);
+    /// <summary>Basic: 30 minutes a conversation, 300 minutes, $10 and 100 conversations a month, both modes, 3 at once.</summary>
+    public static Tier Basic { get; } = new("basic", 1800, 300, 10.00m, 100, [UpstreamMode.Cascade, UpstreamMode.SpeechToSpeech], 120, MaxConcurrentConversations: 3);
 
-    /// <summary>Premium: 60 minutes a conversation, 1,200 minutes, $60 and 500 conversations a month, both modes.</summary>
-    public static Tier Premium { get; } = new("premium", 3600, 1200, 60.00m, 500, [UpstreamMode.Cascade, UpstreamMode.SpeechToSpeech], 120);
+    /// <summary>Premium: 60 minutes a conversation, 1,200 minutes, $60 and 500 conversations a month, both modes, 10 at once.</summary>
+    public static Tier Premium { get; } = new("premium", 3600, 1200, 60.00m, 500, [UpstreamMode.Cascade, UpstreamMode.SpeechToSpeech], 120, MaxConcurrentConversations: 10);
 
     /// <summary>The three defaults with free as the default tier.</summary>
     public static TierCatalog Default { get; } = new([Free, Basic, Premium], Free);
@@ -84,7 +84,7 @@ public sealed class TierCatalog
         foreach (var t in tiers)
         {
             if (t.MaxSecondsPerConversation <= 0 || t.MonthlyMinutes < 0 || t.MonthlyDollars < 0m || t.MonthlyConversations < 0 ||
-                t.WarningBeforeEndSeconds < 0 || t.AllowedModes.Count == 0)
+                t.WarningBeforeEndSeconds < 0 || t.AllowedModes.Count == 0 || t.MaxConcurrentConversations <= 0)
             {
                 errors.Add($"tier '{t.Id}': limits must be positive and at least one mode allowed");
             }
@@ -106,5 +106,6 @@ public sealed class TierCatalog
         MonthlyConversations = o.MonthlyConversations ?? basis.MonthlyConversations,
         AllowedModes = o.AllowedModes.Count > 0 ? o.AllowedModes.Distinct().ToArray() : basis.AllowedModes,
         WarningBeforeEndSeconds = o.WarningBeforeEndSeconds ?? basis.WarningBeforeEndSeconds,
+        MaxConcurrentConversations = o.MaxConcurrentConversations ?? basis.MaxConcurrentConversations,
     };
 }

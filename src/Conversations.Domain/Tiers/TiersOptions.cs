@@ -33,4 +33,7 @@ public sealed class TierOptions
     public List<UpstreamMode> AllowedModes { get; } = [];
 
     public int? WarningBeforeEndSeconds { get; set; }
+
+    /// <summary>Conversations a user of this tier may have attached at once.</summary>
+    public int? MaxConcurrentConversations { get; set; }
 }

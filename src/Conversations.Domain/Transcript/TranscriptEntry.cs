@@ -8,24 +8,32 @@ public enum Speaker
 
     /// <summary>The AI character.</summary>
     Assistant,
+
+    /// <summary>A tool's result the client gave the model (<c>function_call_output</c>).</summary>
+    Tool,
+
+    /// <summary>A human counsellor who joined the conversation.</summary>
+    Supervisor,
 }
 
 /// <summary>One durable line of a conversation's transcript, ordered by <paramref name="Seq"/>.</summary>
 /// <param name="ItemId">The upstream conversation item it came from, when there is one.</param>
 public sealed record TranscriptEntry(long Seq, Speaker Role, string Text, DateTimeOffset At, string? ItemId);
 
-/// <summary>Wire names of <see cref="Speaker"/>: "user" and "assistant".</summary>
+/// <summary>Wire names of <see cref="Speaker"/>: "user", "assistant", "tool", "supervisor".</summary>
 public static class SpeakerNames
 {
-    /// <summary>"user" or "assistant".</summary>
+    /// <summary>"user", "assistant", "tool" or "supervisor".</summary>
     public static string WireName(this Speaker speaker) => speaker switch
     {
         Speaker.User => "user",
         Speaker.Assistant => "assistant",
+        Speaker.Tool => "tool",
+        Speaker.Supervisor => "supervisor",
         _ => throw new ArgumentOutOfRangeException(nameof(speaker), speaker, null),
     };
 
-    /// <summary>Parses "user" or "assistant".</summary>
+    /// <summary>Parses a wire name.</summary>
     public static bool TryParse(string? name, out Speaker speaker)
     {
         switch (name)
@@ -35,6 +43,12 @@ public static class SpeakerNames
                 return true;
             case "assistant":
                 speaker = Speaker.Assistant;
+                return true;
+            case "tool":
+                speaker = Speaker.Tool;
+                return true;
+            case "supervisor":
+                speaker = Speaker.Supervisor;
                 return true;
             default:
                 speaker = default;

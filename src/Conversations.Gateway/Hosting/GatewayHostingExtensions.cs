@@ -23,6 +23,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<Lifecycle.ConversationStarter>();
         builder.Services.AddSingleton<ConversationResolver>();
+        builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddOpenApi();
         return builder;
     }

@@ -30,6 +30,7 @@ public static class RealtimeGatewayEndpoint
         ConversationResolver resolver,
         IGrainFactory grains,
         SiloDrain drain,
+        GatewayMetrics metrics,
         IOptions<GatewayOptions> options,
         ILoggerFactory loggers)
     {
@@ -74,17 +75,24 @@ public static class RealtimeGatewayEndpoint
             SubProtocol = binary ? BinaryAudioSubprotocol : offered.Contains(RealtimeSubprotocol) ? RealtimeSubprotocol : null,
             KeepAliveInterval = settings.KeepAliveInterval,
         });
-
-        if (resolution is Resolution.Refused refused)
+        metrics.Opened();
+        try
         {
-            await RefuseAsync(socket, refused, settings);
-            return;
-        }
+            if (resolution is Resolution.Refused refused)
+            {
+                await RefuseAsync(socket, refused, settings);
+                return;
+            }
 
-        var attach = (Resolution.Attach)resolution;
-        var request = new AttachRequest(Guid.NewGuid(), user.Id, resumeFrom, binary);
-        var connection = new RealtimeConnection(socket, grains.GetGrain<IConversationGrain>(attach.ConversationId), request, settings, logger);
-        await connection.RunAsync(drain.Drained, http.RequestAborted);
+            var attach = (Resolution.Attach)resolution;
+            var request = new AttachRequest(Guid.NewGuid(), user.Id, resumeFrom, binary);
+            var connection = new RealtimeConnection(socket, grains.GetGrain<IConversationGrain>(attach.ConversationId), request, settings, logger);
+            await connection.RunAsync(drain.Drained, http.RequestAborted);
+        }
+        finally
+        {
+            metrics.Closed();
+        }
     }
 
     private static async Task RefuseAsync(WebSocket socket, Resolution.Refused refused, GatewayOptions settings)

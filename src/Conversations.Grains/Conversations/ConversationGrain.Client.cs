@@ -1,20 +1,19 @@
 using System.Buffers;
-using System.Text.Json;
 using Conversations.Abstractions.Conversations;
 using Conversations.Abstractions.Protocol;
-using Conversations.Domain.Characters;
 using Conversations.Domain.Transcript;
+using Conversations.Grains.ClientEvents;
 using Conversations.Grains.Upstream;
+using Microsoft.Extensions.Logging;
 
 namespace Conversations.Grains.Conversations;
 
-// Client → upstream: what a client may send, screened, persisted where it is said, forwarded.
+// Client → upstream: every event is validated and forwarded in the grain's own serialisation (never the client's
+// bytes); what a user writes or claims to have said is screened and stored before it reaches the model.
 public sealed partial class ConversationGrain
 {
-    /// <summary>The longest typed message a client may send.</summary>
-    public const int MaxTextLength = 4000;
-
-    private static readonly string[] ServerOwnedResponseFields = ["instructions", "tools", "tool_choice", "prompt", "voice", "model"];
+    private readonly ArrayBufferWriter<byte> _upstreamBuffer = new(4096);
+    private long _lastFrameFailureLog;
 
     public async Task SendAsync(ClientFrame frame)
     {
@@ -24,13 +23,27 @@ public sealed partial class ConversationGrain
             return; // A replaced or detached connection's last frames.
         }
 
-        if (frame.IsBinary)
+        try
         {
-            await ForwardBinaryAudioAsync(client, frame);
+            if (frame.IsBinary)
+            {
+                await ForwardBinaryAudioAsync(client, frame);
+            }
+            else
+            {
+                await HandleClientEventAsync(client, frame);
+            }
         }
-        else
+        catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
         {
-            await HandleClientEventAsync(client, frame);
+            // A bug must not cost the connection; it is logged (at most once a second) and the client is told.
+            if (Environment.TickCount64 - _lastFrameFailureLog > 1000)
+            {
+                _lastFrameFailureLog = Environment.TickCount64;
+                logger.LogWarning(e, "{Conversation}: a client event could not be handled", Id);
+            }
+
+            client.SendJson(ServerEvents.Error("server_error", "event_failed", "The server could not handle this event; the conversation goes on."));
         }
     }
 
@@ -62,66 +75,48 @@ public sealed partial class ConversationGrain
 
     private async Task HandleClientEventAsync(ClientConnection client, ClientFrame frame)
     {
-        if (!EventHeader.TryRead(frame.Data.Span, out var header))
+        // The bulk of the traffic first, read without a document.
+        _upstreamBuffer.ResetWrittenCount();
+        switch (AudioAppendReader.TryRead(frame.Data.Span, _upstreamBuffer, out var appendError))
         {
-            client.SendJson(ServerEvents.InvalidRequest("invalid_json", $"The event is not a JSON object (or nests deeper than {EventHeader.MaxDepth})."));
-            return;
-        }
-
-        if (header.Type.IsEmpty)
-        {
-            client.SendJson(ServerEvents.InvalidRequest("missing_type", "The event has no type.", header.EventIdString));
-            return;
-        }
-
-        // The frame's buffer lives until this call returns, and every send below completes within it.
-        var raw = new BinaryData(frame.Data);
-        if (header.Is("input_audio_buffer.append"u8) || header.Is("input_audio_buffer.commit"u8) || header.Is("input_audio_buffer.clear"u8)
-            || header.Is("response.cancel"u8) || header.Is("output_audio_buffer.clear"u8))
-        {
-            await SendUpstreamAsync(client, raw, header.EventIdString);
-        }
-        else if (header.Is("response.create"u8))
-        {
-            await ForwardResponseCreateAsync(client, frame, raw, header.EventIdString);
-        }
-        else if (header.Is("conversation.item.create"u8))
-        {
-            await ForwardItemCreateAsync(client, frame, raw, header.EventIdString);
-        }
-        else if (header.Is("conversation.item.truncate"u8))
-        {
-            await ForwardTruncateAsync(client, frame, header.EventIdString);
-        }
-        else if (header.Is("session.update"u8))
-        {
-            var decision = SessionUpdatePolicy.Evaluate(frame.Data.Span);
-            if (!decision.IsAllowed)
-            {
-                client.SendJson(ServerEvents.InvalidRequest("forbidden_session_field", decision.ErrorMessage, header.EventIdString, string.Join(',', decision.ForbiddenFields)));
+            case AudioAppendOutcome.Valid:
+                await SendUpstreamAsync(client, new BinaryData(_upstreamBuffer.WrittenMemory), eventId: null);
                 return;
-            }
-
-            await SendUpstreamAsync(client, new BinaryData(ServerEvents.Write(w =>
-            {
-                w.WriteString("type"u8, "session.update"u8);
-                if (decision.EventId is not null)
-                {
-                    w.WriteString("event_id"u8, decision.EventId);
-                }
-
-                w.WritePropertyName("session"u8);
-                decision.Session.WriteTo(w);
-            })), header.EventIdString);
+            case AudioAppendOutcome.Invalid:
+                Refuse(client, appendError!);
+                return;
         }
-        else
+
+        if (!ClientEventReader.TryRead(frame.Data, out var clientEvent, out var error))
         {
-            var type = System.Text.Encoding.UTF8.GetString(header.Type);
-            client.SendJson(ServerEvents.InvalidRequest("unknown_event", $"Unknown or unsupported client event type '{type}'.", header.EventIdString, "type"));
+            Refuse(client, error!);
+            return;
+        }
+
+        switch (clientEvent)
+        {
+            case BareEvent or ResponseCancel or SessionUpdate:
+                await SendUpstreamAsync(client, UpstreamEvents.Write(clientEvent!), clientEvent!.EventId);
+                break;
+            case ResponseCreate create:
+                await CreateResponseAsync(client, create);
+                break;
+            case UserMessage message:
+                await AddUserMessageAsync(client, message);
+                break;
+            case FunctionOutput output:
+                await AddFunctionOutputAsync(client, output);
+                break;
+            case Truncate truncate:
+                // Clamp to the audio really sent to this client: the model is told the user heard no more than that.
+                var sent = _sentAudio.SentMilliseconds(truncate.ItemId);
+                var clamped = truncate with { AudioEndMs = sent is long heard ? Math.Min(truncate.AudioEndMs, heard) : truncate.AudioEndMs };
+                await SendUpstreamAsync(client, UpstreamEvents.Write(clamped), truncate.EventId);
+                break;
         }
     }
 
-    private async Task ForwardResponseCreateAsync(ClientConnection client, ClientFrame frame, BinaryData raw, string? eventId)
+    private async Task CreateResponseAsync(ClientConnection client, ResponseCreate create)
     {
         if (_pendingSafetyText is not null)
         {
@@ -130,88 +125,34 @@ public sealed partial class ConversationGrain
             return;
         }
 
-        using var document = JsonDocument.Parse(frame.Data);
-        if (document.RootElement.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object)
-        {
-            var owned = ServerOwnedResponseFields.Where(f => response.TryGetProperty(f, out _)).ToList();
-            if (owned.Count > 0)
-            {
-                client.SendJson(ServerEvents.InvalidRequest("forbidden_response_field", $"A response keeps the character's settings; refused: {string.Join(", ", owned)}.", eventId, string.Join(',', owned)));
-                return;
-            }
-        }
-
-        await SendUpstreamAsync(client, raw, eventId);
+        await SendUpstreamAsync(client, UpstreamEvents.Write(create), create.EventId);
     }
 
-    private async Task ForwardItemCreateAsync(ClientConnection client, ClientFrame frame, BinaryData raw, string? eventId)
+    /// <summary>Stores what the user wrote (screened first), then gives the model the message as the grain writes it.</summary>
+    private async Task AddUserMessageAsync(ClientConnection client, UserMessage message)
     {
-        using var document = JsonDocument.Parse(frame.Data);
-        if (!document.RootElement.TryGetProperty("item", out var item) || item.ValueKind != JsonValueKind.Object)
+        var text = message.Text;
+        if (text.Length > 0)
         {
-            client.SendJson(ServerEvents.InvalidRequest("missing_item", "conversation.item.create needs an item.", eventId, "item"));
-            return;
+            AppendTranscript(Speaker.User, text, message.ItemId);
         }
 
-        var itemType = item.TryGetProperty("type", out var t) ? t.GetString() : "message";
-        if (string.Equals(itemType, "function_call_output", StringComparison.Ordinal))
-        {
-            await SendUpstreamAsync(client, raw, eventId);
-            return;
-        }
-
-        var role = item.TryGetProperty("role", out var r) ? r.GetString() : null;
-        if (!string.Equals(itemType, "message", StringComparison.Ordinal) || !string.Equals(role, "user", StringComparison.Ordinal))
-        {
-            client.SendJson(ServerEvents.InvalidRequest("forbidden_item", "Clients may add user messages and function_call_output items only.", eventId, "item.role"));
-            return;
-        }
-
-        var text = UserText(item);
-        if (text.Length > MaxTextLength)
-        {
-            client.SendJson(ServerEvents.InvalidRequest("text_too_long", $"A message may have at most {MaxTextLength} characters.", eventId, "item.content"));
-            return;
-        }
-
-        if (!await SendUpstreamAsync(client, raw, eventId))
-        {
-            return;
-        }
-
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            var itemId = item.TryGetProperty("id", out var id) ? id.GetString() : null;
-            AppendTranscript(Speaker.User, text.Trim(), itemId);
-        }
+        await SendUpstreamAsync(client, UpstreamEvents.Write(message), message.EventId);
     }
 
-    private async Task ForwardTruncateAsync(ClientConnection client, ClientFrame frame, string? eventId)
+    /// <summary>A tool's output reaches the model too: it is screened and stored like the user's words.</summary>
+    private async Task AddFunctionOutputAsync(ClientConnection client, FunctionOutput output)
     {
-        using var document = JsonDocument.Parse(frame.Data);
-        var root = document.RootElement;
-        if (!root.TryGetProperty("item_id", out var itemId) || itemId.GetString() is not { } id
-            || !root.TryGetProperty("audio_end_ms", out var end) || !end.TryGetInt64(out var endMs) || endMs < 0)
+        if (!string.IsNullOrWhiteSpace(output.Output))
         {
-            client.SendJson(ServerEvents.InvalidRequest("invalid_truncate", "conversation.item.truncate needs item_id and a non-negative audio_end_ms.", eventId));
-            return;
+            AppendTranscript(Speaker.Tool, output.Output.Trim(), output.ItemId);
         }
 
-        // Clamp to the audio really sent to this client: the model is told the user heard no more than that.
-        var clamped = _sentAudio.SentMilliseconds(id) is long sent ? Math.Min(endMs, sent) : endMs;
-        await SendUpstreamAsync(client, new BinaryData(ServerEvents.Write(w =>
-        {
-            w.WriteString("type"u8, "conversation.item.truncate"u8);
-            if (eventId is not null)
-            {
-                w.WriteString("event_id"u8, eventId);
-            }
-
-            w.WriteString("item_id"u8, id);
-            w.WriteNumber("content_index"u8, root.TryGetProperty("content_index", out var ci) && ci.TryGetInt32(out var index) ? index : 0);
-            w.WriteNumber("audio_end_ms"u8, clamped);
-        })), eventId);
+        await SendUpstreamAsync(client, UpstreamEvents.Write(output), output.EventId);
     }
+
+    private static void Refuse(ClientConnection client, ClientEventError error) =>
+        client.SendJson(ServerEvents.InvalidRequest(error.Code, error.Message, error.EventId, error.Param));
 
     private async Task<bool> SendUpstreamAsync(ClientConnection client, BinaryData json, string? eventId)
     {
@@ -233,18 +174,5 @@ public sealed partial class ConversationGrain
             client.SendJson(ServerEvents.Error("server_error", "upstream_unavailable", "The model connection dropped; the event was not delivered.", eventId));
             return false;
         }
-    }
-
-    private static string UserText(JsonElement item)
-    {
-        if (!item.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
-        {
-            return string.Empty;
-        }
-
-        var parts = content.EnumerateArray()
-            .Where(p => p.TryGetProperty("type", out var type) && type.ValueEquals("input_text"u8) && p.TryGetProperty("text", out _))
-            .Select(p => p.GetProperty("text").GetString());
-        return string.Join(' ', parts);
     }
 }

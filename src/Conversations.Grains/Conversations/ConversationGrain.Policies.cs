@@ -49,6 +49,7 @@ public sealed partial class ConversationGrain
         if (_client is not null && _endingReason is null)
         {
             ChargeClock(stop: false);
+            Run(GrainFactory.GetGrain<Abstractions.Users.IUserGrain>(_record.UserId).RenewAsync(Id), "renewing the user's attached conversation");
         }
 
         return Task.CompletedTask;

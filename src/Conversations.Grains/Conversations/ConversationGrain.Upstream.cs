@@ -73,8 +73,11 @@ public sealed partial class ConversationGrain
         foreach (var entry in await store.ReadTranscriptAsync(_record.Id, Math.Max(0, _lastSeq - keep), keep))
         {
             var itemId = $"seed_{entry.Seq}";
-            _seededItems.Add(itemId);
-            await session.SendAsync(UpstreamEvents.SeedItem(itemId, entry));
+            if (UpstreamEvents.SeedItem(itemId, entry) is { } item)
+            {
+                _seededItems.Add(itemId);
+                await session.SendAsync(item);
+            }
         }
     }
 

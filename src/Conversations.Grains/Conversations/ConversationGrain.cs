@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Conversations.Abstractions.Conversations;
 using Conversations.Abstractions.Protocol;
+using Conversations.Abstractions.Users;
 using Conversations.Domain.Characters;
 using Conversations.Domain.Cost;
 using Conversations.Domain.Emergency;
@@ -102,6 +103,7 @@ public sealed partial class ConversationGrain(
         {
             ChargeClock(stop: true);
             _client = null;
+            LeaveUserPlace();
             client.Close(CloseCodes.TryAgain, reason.ReasonCode == DeactivationReasonCode.ShuttingDown ? "node shutting down" : "conversation moved; reconnect to resume");
             MarkAttached(false);
         }
@@ -171,6 +173,17 @@ public sealed partial class ConversationGrain(
         }
 
         var previous = _client;
+        if (previous is null && !await GrainFactory.GetGrain<IUserGrain>(_record.UserId).TryAttachAsync(Id, _tier.MaxConcurrentConversations))
+        {
+            connection.SendJson(ServerEvents.Error(
+                "invalid_request_error",
+                "too_many_conversations",
+                $"The {_tier.Id} tier allows {_tier.MaxConcurrentConversations} conversations open at once; leave or end one first.",
+                param: "max_concurrent_conversations"));
+            connection.Close(CloseCodes.Policy, "too_many_conversations");
+            return;
+        }
+
         _client = connection;
         if (previous is not null)
         {
@@ -242,6 +255,7 @@ public sealed partial class ConversationGrain(
         // The clock stops while no client is attached, and the activation may be collected when idle.
         ChargeClock(stop: true);
         _client = null;
+        LeaveUserPlace();
         MarkAttached(false);
         Publish("detached", _ => { });
         DelayDeactivation(TimeSpan.Zero);
@@ -291,6 +305,7 @@ public sealed partial class ConversationGrain(
         if (_client is { } client)
         {
             _client = null;
+            LeaveUserPlace();
             client.SendJson(ServerEvents.Ended(reason, summaryPending));
             client.Close(CloseCodes.Normal, "conversation ended");
         }
@@ -307,6 +322,7 @@ public sealed partial class ConversationGrain(
         {
             ChargeClock(stop: true);
             _client = null;
+            LeaveUserPlace();
             client.Close(CloseCodes.TryAgain, "node shutting down; reconnect to resume");
             MarkAttached(false);
         }
@@ -334,7 +350,7 @@ public sealed partial class ConversationGrain(
         using var activity = ConversationActivities.Start("transcript.append", Id);
         var entry = new TranscriptEntry(++_lastSeq, role, text, time.GetUtcNow(), itemId);
         activity?.SetTag("transcript.seq", entry.Seq);
-        var assessment = role == Speaker.User ? Screen(entry) : null;
+        var assessment = role is Speaker.User or Speaker.Tool ? Screen(entry) : null; // Whatever a client gives the model.
         var raise = assessment is not null && _emergency.IsRaisedBy(assessment) ? _emergency.Raise(assessment) : (EmergencyLevel?)null;
         var conversation = _record;
         _journal.Append(
@@ -375,12 +391,16 @@ public sealed partial class ConversationGrain(
             DetachedAt = saved.DetachedAt,
         });
 
+    /// <summary>Gives back this conversation's place among the user's attached conversations (the tier's cap).</summary>
+    private void LeaveUserPlace() => Run(GrainFactory.GetGrain<IUserGrain>(_record.UserId).DetachAsync(Id), "leaving the user's attached conversations");
+
     /// <summary>The journal refused a write: this activation is stale (or failing). It stops and deactivates; it never retries.</summary>
     private void OnJournalHalted(Exception reason)
     {
         if (_client is { } client)
         {
             _client = null;
+            LeaveUserPlace();
             client.Close(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
         }
 

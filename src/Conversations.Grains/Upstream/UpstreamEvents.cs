@@ -2,6 +2,7 @@ using System.Text.Json;
 using Conversations.Domain.Characters;
 using Conversations.Domain.Transcript;
 using Conversations.Abstractions.Protocol;
+using Conversations.Grains.ClientEvents;
 
 namespace Conversations.Grains.Upstream;
 
@@ -99,23 +100,171 @@ public static class UpstreamEvents
     /// <summary>The instruction prefix of <see cref="SayExactly"/>; the text to say follows it.</summary>
     public const string SayExactlyPrefix = "Say exactly the following, word for word, and nothing else: ";
 
-    /// <summary>A persisted transcript entry as a conversation item (user input_text, assistant output_text).</summary>
-    public static BinaryData SeedItem(string itemId, TranscriptEntry entry) =>
-        new BinaryData(ServerEvents.Write(w =>
+    /// <summary>
+    /// A persisted transcript entry as a conversation item: the user's words as user input_text, the character's as
+    /// assistant output_text, a human counsellor's as a user-visible note in the character's turn. Null for a tool's
+    /// output, whose call the new session never saw.
+    /// </summary>
+    public static BinaryData? SeedItem(string itemId, TranscriptEntry entry) => entry.Role switch
+    {
+        Speaker.User => Message(itemId, "user", "input_text", entry.Text),
+        Speaker.Assistant => Message(itemId, "assistant", "output_text", entry.Text),
+        Speaker.Supervisor => Message(itemId, "assistant", "output_text", SupervisorSaid + entry.Text),
+        _ => null,
+    };
+
+    /// <summary>How a human counsellor's words appear in the model's context.</summary>
+    public const string SupervisorSaid = "(A human counsellor said:) ";
+
+    /// <summary>The grain's own serialisation of a validated client event (never the client's bytes).</summary>
+    public static BinaryData Write(ClientEvent clientEvent) =>
+        new(ServerEvents.Write(w =>
+        {
+            switch (clientEvent)
+            {
+                case BareEvent bare:
+                    w.WriteString("type"u8, bare.Type);
+                    WriteEventId(w, bare.EventId);
+                    break;
+                case ResponseCancel cancel:
+                    w.WriteString("type"u8, "response.cancel"u8);
+                    WriteEventId(w, cancel.EventId);
+                    WriteOptional(w, "response_id"u8, cancel.ResponseId);
+                    break;
+                case ResponseCreate create:
+                    WriteResponseCreate(w, create);
+                    break;
+                case UserMessage message:
+                    WriteUserMessage(w, message);
+                    break;
+                case FunctionOutput output:
+                    w.WriteString("type"u8, "conversation.item.create"u8);
+                    WriteEventId(w, output.EventId);
+                    WriteOptional(w, "previous_item_id"u8, output.PreviousItemId);
+                    w.WriteStartObject("item"u8);
+                    WriteOptional(w, "id"u8, output.ItemId);
+                    w.WriteString("type"u8, "function_call_output"u8);
+                    w.WriteString("call_id"u8, output.CallId);
+                    w.WriteString("output"u8, output.Output);
+                    w.WriteEndObject();
+                    break;
+                case Truncate truncate:
+                    w.WriteString("type"u8, "conversation.item.truncate"u8);
+                    WriteEventId(w, truncate.EventId);
+                    w.WriteString("item_id"u8, truncate.ItemId);
+                    w.WriteNumber("content_index"u8, truncate.ContentIndex);
+                    w.WriteNumber("audio_end_ms"u8, truncate.AudioEndMs);
+                    break;
+                case SessionUpdate update:
+                    w.WriteString("type"u8, "session.update"u8);
+                    WriteEventId(w, update.EventId);
+                    w.WritePropertyName("session"u8);
+                    update.Session.WriteTo(w);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(clientEvent), clientEvent.GetType().Name, "No upstream form for this event.");
+            }
+        }));
+
+    private static void WriteResponseCreate(Utf8JsonWriter w, ResponseCreate create)
+    {
+        w.WriteString("type"u8, "response.create"u8);
+        WriteEventId(w, create.EventId);
+        if (create.OutputModalities is null && create.Metadata is null && create.MaxOutputTokens is null && create.Conversation is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("response"u8);
+        if (create.OutputModalities is { } modalities)
+        {
+            w.WriteStartArray("output_modalities"u8);
+            foreach (var modality in modalities)
+            {
+                w.WriteStringValue(modality);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (create.Metadata is { } metadata)
+        {
+            w.WriteStartObject("metadata"u8);
+            foreach (var (key, value) in metadata)
+            {
+                w.WriteString(key, value);
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (create.MaxOutputTokens is { } maxTokens)
+        {
+            w.WritePropertyName("max_output_tokens"u8);
+            maxTokens.WriteTo(w);
+        }
+
+        WriteOptional(w, "conversation"u8, create.Conversation);
+        w.WriteEndObject();
+    }
+
+    private static void WriteUserMessage(Utf8JsonWriter w, UserMessage message)
+    {
+        w.WriteString("type"u8, "conversation.item.create"u8);
+        WriteEventId(w, message.EventId);
+        WriteOptional(w, "previous_item_id"u8, message.PreviousItemId);
+        w.WriteStartObject("item"u8);
+        WriteOptional(w, "id"u8, message.ItemId);
+        w.WriteString("type"u8, "message"u8);
+        w.WriteString("role"u8, "user"u8);
+        w.WriteStartArray("content"u8);
+        foreach (var part in message.Content)
+        {
+            w.WriteStartObject();
+            w.WriteString("type"u8, part.Type);
+            if (part.Base64Audio is { } audio)
+            {
+                w.WriteString("audio"u8, audio);
+                WriteOptional(w, "transcript"u8, part.Text);
+            }
+            else
+            {
+                w.WriteString("text"u8, part.Text);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static BinaryData Message(string itemId, string role, string contentType, string text) =>
+        new(ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "conversation.item.create"u8);
             w.WriteStartObject("item"u8);
             w.WriteString("id"u8, itemId);
             w.WriteString("type"u8, "message"u8);
-            w.WriteString("role"u8, entry.Role.WireName());
+            w.WriteString("role"u8, role);
             w.WriteStartArray("content"u8);
             w.WriteStartObject();
-            w.WriteString("type"u8, entry.Role == Speaker.User ? "input_text"u8 : "output_text"u8);
-            w.WriteString("text"u8, entry.Text);
+            w.WriteString("type"u8, contentType);
+            w.WriteString("text"u8, text);
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
         }));
+
+    private static void WriteEventId(Utf8JsonWriter w, string? eventId) => WriteOptional(w, "event_id"u8, eventId);
+
+    private static void WriteOptional(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
 
     /// <summary>The most bytes <see cref="WriteAppendAudio"/> writes for <paramref name="pcmLength"/> bytes of audio.</summary>
     public static int MaxAppendAudioLength(int pcmLength) =>
