@@ -3,7 +3,6 @@ using Conversations.AppHost.Orleans;
 using Conversations.AppHost.Postgres;
 using Microsoft.Extensions.Configuration;
 
-LocalDefaults.Apply();
 var builder = DistributedApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, AppHostSettings.Switches);
 var settings = builder.AddConversationsSettings();
