@@ -1,4 +1,5 @@
 using Conversations.ServiceDefaults.Health;
+using Conversations.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -65,7 +66,8 @@ public static class ServiceDefaultsExtensions
                 // Health probes every few seconds would drown the spans that matter.
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddNpgsql());
+                .AddNpgsql()
+                .AddProcessor(new BackgroundDatabaseSpans()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

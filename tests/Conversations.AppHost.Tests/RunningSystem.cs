@@ -3,8 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Conversations.Testing;
 
 namespace Conversations.AppHost.Tests;
 
@@ -31,9 +30,16 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public TimeSpan TimeToHealthy { get; }
 
+    /// <summary>The dashboard's address: under Aspire.Hosting.Testing its ports are chosen at random, so read from its resource.</summary>
+    public string DashboardUrl => DashboardVariable("ASPNETCORE_URLS").Split(';')[0].TrimEnd('/');
+
     /// <summary>The dashboard's login token (its browser token).</summary>
-    public string DashboardToken => App.Services.GetRequiredService<IConfiguration>()["AppHost:BrowserToken"]
-        ?? throw new InvalidOperationException("The dashboard has no browser token.");
+    public string DashboardToken => DashboardVariable("DASHBOARD__FRONTEND__BROWSERTOKEN");
+
+    private string DashboardVariable(string name) =>
+        App.ResourceNotifications.TryGetCurrentState("aspire-dashboard", out var dashboard)
+            ? dashboard.Snapshot.EnvironmentVariables.First(v => v.Name == name).Value ?? ""
+            : throw new InvalidOperationException("The dashboard does not run.");
 
     public static async Task<RunningSystem> StartAsync(int silos, CancellationToken cancellationToken)
     {
@@ -71,6 +77,27 @@ public sealed class RunningSystem : IAsyncDisposable
         }
 
         return new RunningSystem(app, ports, silos, scratch, clock.Elapsed);
+    }
+
+    /// <summary>Waits until the dashboard answers on its URL (it starts alongside the resources, and is not waited for by them).</summary>
+    public async Task WaitForDashboardAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(DashboardUrl), TestContext.Current.CancellationToken);
+                    return true;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(90),
+            $"the dashboard answers at {DashboardUrl}");
     }
 
     /// <summary>A development token from <c>POST /api/v1/dev/tokens</c>.</summary>

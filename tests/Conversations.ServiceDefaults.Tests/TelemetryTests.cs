@@ -75,6 +75,36 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Database_spans_of_a_request_are_exported_but_background_polling_is_not()
+    {
+        using var npgsql = new ActivitySource("Npgsql");
+        await using var collector = await OtlpReceiver.StartAsync();
+        var app = await TestApp.StartAsync(
+            Otlp(collector, $"svc-{Guid.NewGuid():N}"),
+            endpoints: web => web.MapGet("/query", () =>
+            {
+                using (npgsql.StartActivity("SELECT from-a-request", ActivityKind.Client))
+                {
+                }
+
+                return Results.Ok();
+            }));
+        await using (app)
+        {
+            // A poller outside any request: no parent.
+            using (var poll = npgsql.StartActivity("SELECT from-a-poller", ActivityKind.Client, parentContext: default))
+            {
+                poll.ShouldNotBeNull();
+            }
+
+            (await app.GetAsync("/query")).Status.ShouldBe(System.Net.HttpStatusCode.OK);
+        }
+
+        await Eventually.UntilAsync(() => collector.Received("/v1/traces", "SELECT from-a-request"u8.ToArray()), TimeSpan.FromSeconds(10), "the request's query span arrives");
+        collector.Received("/v1/traces", "SELECT from-a-poller"u8.ToArray()).ShouldBeFalse("a query outside any operation is not traced");
+    }
+
+    [Fact]
     public async Task Without_OTEL_SERVICE_NAME_the_service_is_named_after_the_application()
     {
         await using var collector = await OtlpReceiver.StartAsync();
