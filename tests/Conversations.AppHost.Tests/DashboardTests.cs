@@ -5,12 +5,13 @@ using static Microsoft.Playwright.Assertions;
 namespace Conversations.AppHost.Tests;
 
 /// <summary>The Aspire dashboard of a running AppHost shows the product: its resources running, a conversation's trace, its metrics.</summary>
-public sealed class DashboardTests
+[Collection(nameof(OneSiloSystem))]
+public sealed class DashboardTests(OneSiloSystem running)
 {
     [Fact]
     public async Task The_dashboard_shows_the_resources_running_a_conversation_trace_and_the_conversation_metrics()
     {
-        await using var system = await RunningSystem.StartAsync(silos: 1, TestContext.Current.CancellationToken);
+        var system = running.System;
         var token = await system.TokenAsync("dana");
         await using (var session = await RealtimeRecorder.StartAsync(system.Ports.Silo(0), token, "nutrition"))
         {
