@@ -39,7 +39,8 @@ public sealed class DashboardTests(OneSiloSystem running)
         await page.GotoAsync($"{system.DashboardUrl}/traces");
         await page.Locator("fluent-text-input[name=traces-search]").ClickAsync();
         await page.Keyboard.TypeAsync("realtime");
-        var trace = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "GET /v1/realtime" }).First;
+        // The silo's socket requests (the engine serves its own GET /v1/realtime, without conversation spans).
+        var trace = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "silo-0: GET /v1/realtime" }).First;
         await Expect(trace).ToBeVisibleAsync();
         await browser.ScreenshotAsync("traces");
         await trace.GetByText("GET /v1/realtime").First.ClickAsync();
