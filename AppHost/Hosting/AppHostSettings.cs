@@ -31,6 +31,9 @@ public sealed class AppHostSettings
     /// <summary>Local PostgreSQL's data folder; default <c>&lt;repo&gt;/.data/postgres</c>.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>Time since the AppHost read its settings, at the top of Program (scripts/run.sh execs it, so the process is older).</summary>
+    public System.Diagnostics.Stopwatch SinceStart { get; } = System.Diagnostics.Stopwatch.StartNew();
+
     /// <summary>The clone's root folder (the AppHost project's parent).</summary>
     public string RepositoryRoot { get; set; } = "";
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
@@ -31,7 +30,7 @@ internal sealed class ReadyBanner(
             return;
         }
 
-        var elapsed = DateTime.Now - Process.GetCurrentProcess().StartTime;
+        var elapsed = settings.SinceStart.Elapsed;
         await Console.Out.WriteLineAsync(Render(elapsed));
         await Console.Out.FlushAsync(stoppingToken);
     }
