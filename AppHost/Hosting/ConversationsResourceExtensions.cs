@@ -49,9 +49,6 @@ public static class ConversationsResourceExtensions
                 .WithEnvironment("Upstream__Endpoint", ReferenceExpression.Create($"http://127.0.0.1:{engineEndpoint.Property(EndpointProperty.TargetPort)}/v1"))
                 .WithEnvironment("Upstream__ApiKey", secrets.EngineApiKey)
                 .WithEnvironment("Orleans__Name", name)
-                // The runtime the silo had before Orleans (ignored by the Orleans silo): its node id and the address other nodes proxy to.
-                .WithEnvironment("Runtime__NodeId", name)
-                .WithEnvironment("Runtime__AdvertisedAddress", Invariant($"http://127.0.0.1:{http}"))
                 .WithReference(database)
                 .WithReference(cluster)
                 .WithOpenAI(builder)

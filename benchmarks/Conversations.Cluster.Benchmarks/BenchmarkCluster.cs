@@ -63,8 +63,9 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
                 web.UseUrls(url.ToString());
                 web.UseSetting("ConnectionStrings:postgres", database);
                 web.UseSetting("Upstream:Endpoint", engine.OpenAIEndpoint.ToString());
-                web.UseSetting("Runtime:NodeId", $"bench-{i}");
-                web.UseSetting("Runtime:AdvertisedAddress", url.ToString().TrimEnd('/'));
+                web.UseSetting("Orleans:Name", $"bench-{i}");
+                web.UseSetting("Orleans:Endpoints:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                web.UseSetting("Orleans:Endpoints:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
                 web.UseSetting("Logging:LogLevel:Default", "Warning");
             });
             factory.UseKestrel();

@@ -1,11 +1,11 @@
 using Conversations.Cluster.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/Conversations.Cluster.Benchmarks -- [proxy-hop|alert-latency|all]
+// dotnet run -c Release --project benchmarks/Conversations.Cluster.Benchmarks -- [grain-hop|alert-latency|all]
 var which = args.FirstOrDefault() ?? "all";
 await using var cluster = await BenchmarkCluster.StartAsync();
-if (which is "proxy-hop" or "all")
+if (which is "grain-hop" or "all")
 {
-    await ProxyHop.RunAsync(cluster);
+    await GrainHop.RunAsync(cluster);
 }
 
 if (which is "alert-latency" or "all")

@@ -3,7 +3,6 @@ using Conversations.Gateway.Auth;
 using Conversations.Gateway.Hosting;
 using Conversations.Gateway.Realtime;
 using Conversations.Grains.Hosting;
-using Conversations.Runtime.Hosting;
 using Conversations.ServiceDefaults;
 using Conversations.ServiceDefaults.Health;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Conversations.Gateway.Api;
-using Conversations.Runtime.Hosting;
+using Conversations.Grains.Hosting;
 using Conversations.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -134,8 +134,8 @@ public sealed class DashboardTests(PostgresServerFixture postgres, EngineFixture
         // The conversation lives on the second silo; the first silo's dashboard sees it through the cluster feed.
         var row = dashboard.Locator($"#live tr[data-conversation-id='{conversationId}']");
         await Expect(row.Locator("[data-column=user]")).ToHaveTextAsync("carol");
-        var secondNode = second.Services.GetRequiredService<NodeIdentity>().Id;
-        secondNode.ShouldNotBe(first.Services.GetRequiredService<NodeIdentity>().Id);
+        var secondNode = second.Services.GetRequiredService<SiloIdentity>().Id;
+        secondNode.ShouldNotBe(first.Services.GetRequiredService<SiloIdentity>().Id);
         await Expect(row.Locator("[data-column=node]")).ToHaveTextAsync(secondNode);
 
         await Expect(voice.Page.Locator("#transcript li[data-role=user]").Filter(new() { HasText = "kill myself" }).First).ToBeVisibleAsync(new() { Timeout = Long });

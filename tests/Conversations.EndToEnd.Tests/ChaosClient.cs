@@ -32,6 +32,9 @@ public sealed class ChaosClient(int index, string token, IReadOnlyList<Uri> node
 
     public long? DroppedAt { get; private set; }
 
+    /// <summary>Stopwatch timestamp of the first event on the connection that followed the most recent drop.</summary>
+    public long? ReattachedAt { get; private set; }
+
     public async Task RunAsync(CancellationToken stop)
     {
         var attempt = 0;
@@ -40,6 +43,13 @@ public sealed class ChaosClient(int index, string token, IReadOnlyList<Uri> node
             var node = nodes[(index + attempt++) % nodes.Count];
             if (_unreachable.Contains(node))
             {
+                if (_unreachable.Count >= nodes.Count)
+                {
+                    // Nothing answered: try them all again after a pause (never spin).
+                    _unreachable.Clear();
+                    await Task.Delay(200, CancellationToken.None);
+                }
+
                 continue;
             }
 
@@ -68,6 +78,7 @@ public sealed class ChaosClient(int index, string token, IReadOnlyList<Uri> node
                 Drops++;
                 DroppedAt = Stopwatch.GetTimestamp();
                 AnsweredAgainAt = null;
+                ReattachedAt = null;
                 await Task.Delay(200, CancellationToken.None);
             }
         }
@@ -153,6 +164,8 @@ public sealed class ChaosClient(int index, string token, IReadOnlyList<Uri> node
                 {
                     return;
                 }
+
+                ReattachedAt ??= DroppedAt is null ? null : Stopwatch.GetTimestamp();
 
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {

@@ -9,6 +9,9 @@ public sealed class EngineFixture : IAsyncLifetime
 
     public Uri BaseUrl => _server?.BaseAddress ?? throw new InvalidOperationException("The engine has not started.");
 
+    /// <summary>A test's own engine, where the shared one would not do (it counts sessions, say).</summary>
+    public static EngineFixture For(RealtimeEngineServer server) => new() { _server = server };
+
     public async ValueTask InitializeAsync() => _server = await RealtimeEngineServer.StartAsync();
 
     public async ValueTask DisposeAsync()

@@ -7,6 +7,7 @@ namespace Conversations.EndToEnd.Tests;
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly List<string> _output = [];
 
     private SiloProcess(Process process, string name, Uri baseUrl)
     {
@@ -21,9 +22,21 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>What the silo wrote to its console (warnings and errors; the log level is Warning).</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
     public static async Task<SiloProcess> StartAsync(string database, Uri engine, string name, IDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
+        var port = TestSilo.FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
         var dll = SiloDll();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
@@ -32,8 +45,9 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
         start.Environment["ConnectionStrings__postgres"] = database;
         start.Environment["Upstream__Endpoint"] = new Uri(engine, "v1").ToString();
-        start.Environment["Runtime__NodeId"] = name;
-        start.Environment["Runtime__AdvertisedAddress"] = url.ToString().TrimEnd('/');
+        start.Environment["Orleans__Name"] = name;
+        start.Environment["Orleans__Endpoints__SiloPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["Orleans__Endpoints__GatewayPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["CONVERSATIONS_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -42,11 +56,11 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var silo = new SiloProcess(process, name, url);
+        process.OutputDataReceived += (_, line) => silo.Record(line.Data);
+        process.ErrorDataReceived += (_, line) => silo.Record(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var silo = new SiloProcess(process, name, url);
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !process.HasExited)
@@ -69,15 +83,43 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new InvalidOperationException($"{name} did not become ready (exited: {process.HasExited}).");
     }
 
-    /// <summary>kill -9: no shutdown, no lease release, no goodbye.</summary>
+    /// <summary>SIGSTOP: the process stops dead, sockets open, until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT.</summary>
+    public void Thaw() => Signal("CONT");
+
+    /// <summary>kill -9: no shutdown, no hand-over, no goodbye.</summary>
     public void Kill()
     {
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
 
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited)
+        {
+            Thaw();
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -99,12 +141,5 @@ public sealed class SiloProcess : IAsyncDisposable
 
         var dll = Path.Combine(directory!.FullName, "src", "Conversations.Silo", "bin", configuration, "net10.0", "Conversations.Silo.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the silo first.", dll);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -40,34 +40,30 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary><paramref name="count"/> silos on one database: a cluster, each node on its own port and advertised address.</summary>
+    /// <summary><paramref name="count"/> silos on one database: an Orleans cluster in this process, each silo with its own ports.</summary>
     public static async Task<TestSilo[]> StartClusterAsync(PostgresServerFixture postgres, EngineFixture engine, int count, Action<IWebHostBuilder>? configure = null)
     {
         var database = await postgres.CreateDatabaseAsync();
         var silos = new TestSilo[count];
         for (var i = 0; i < count; i++)
         {
-            var port = FreePort();
-            var name = $"silo-{i}";
-            silos[i] = await StartAsync(postgres, engine, web =>
-            {
-                web.UseSetting("Runtime:NodeId", name);
-                web.UseSetting("Runtime:AdvertisedAddress", $"http://127.0.0.1:{port}");
-                configure?.Invoke(web);
-            }, database, port);
+            silos[i] = await StartAsync(postgres, engine, configure, database, name: $"silo-{i}");
         }
 
         return silos;
     }
 
-    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, Action<IWebHostBuilder>? configure = null, string? database = null, int port = 0)
+    public static async Task<TestSilo> StartAsync(PostgresServerFixture postgres, EngineFixture engine, Action<IWebHostBuilder>? configure = null, string? database = null, string name = "silo-0")
     {
         database ??= await postgres.CreateDatabaseAsync();
         var factory = new WebApplicationFactory<SiloEntryPoint>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
-            web.UseUrls($"http://127.0.0.1:{port}");
+            web.UseUrls("http://127.0.0.1:0");
             web.UseSetting("ConnectionStrings:postgres", database);
+            web.UseSetting("Orleans:Name", name);
+            web.UseSetting("Orleans:Endpoints:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("Orleans:Endpoints:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("Upstream:Endpoint", new Uri(engine.BaseUrl, "v1").ToString());
             web.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("CONVERSATIONS_TEST_LOG") ?? "Warning");
             if (TestContext.Current.TestOutputHelper is { } output)
@@ -116,12 +112,12 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<T>(Json))!;
 
-    /// <summary>This node's id in the cluster (name@generation).</summary>
-    public string NodeId => Services.GetRequiredService<Conversations.Runtime.Hosting.NodeIdentity>().Id;
+    /// <summary>This silo's id as conversations report it (name@generation).</summary>
+    public string NodeId => Services.GetRequiredService<Conversations.Grains.Hosting.SiloIdentity>().Id;
 
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

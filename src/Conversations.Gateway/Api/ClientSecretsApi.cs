@@ -1,3 +1,4 @@
+using Conversations.Abstractions.Protocol;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Security.Claims;
@@ -5,7 +6,6 @@ using System.Text.Json;
 using Conversations.Domain.Characters;
 using Conversations.Gateway.Auth;
 using Conversations.Gateway.Lifecycle;
-using Conversations.Grains.Conversations;
 using Conversations.Grains.Upstream;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -62,7 +62,7 @@ public static class ClientSecretsApi
         var client = new RealtimeClient(new ApiKeyCredential(openAI.ApiKey), new RealtimeClientOptions { Endpoint = openAI.Endpoint });
         try
         {
-            var result = await client.CreateRealtimeClientSecretAsync(BinaryContent.Create(body), new RequestOptions { CancellationToken = cancellationToken });
+            var result = await client.CreateRealtimeClientSecretAsync(BinaryContent.Create(new BinaryData(body)), new RequestOptions { CancellationToken = cancellationToken });
             using var answer = JsonDocument.Parse(result.GetRawResponse().Content);
             var root = answer.RootElement;
             return TypedResults.Ok(new ClientSecretView(

@@ -2,15 +2,13 @@ using System.Security.Claims;
 using Conversations.Domain.Characters;
 using Conversations.Domain.Tiers;
 using Conversations.Gateway.Lifecycle;
+using Conversations.Abstractions.Conversations;
 using Conversations.Gateway.Auth;
-using Conversations.Grains.Conversations;
 using Conversations.Grains.Persistence;
-using Conversations.Runtime.Activation;
-using Conversations.Runtime.Hosting;
-using Conversations.Gateway.Realtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Conversations.Gateway.Api;
@@ -28,6 +26,7 @@ public static class ConversationsApi
         group.MapGet("/limits/current", LimitsAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapGet("/{id}/transcript", TranscriptAsync);
+        group.MapGet("/{id}/transcript/live", TranscriptLiveStream.FollowAsync);
         group.MapPost("/{id}/end", EndAsync);
         group.MapPut("/{id}/summary", SetSummaryAsync);
         group.MapDelete("/{id}", DeleteAsync);
@@ -89,7 +88,7 @@ public static class ConversationsApi
     }
 
     private static async Task<Results<Ok<TranscriptPage>, ProblemHttpResult>> TranscriptAsync(
-        string id, ClaimsPrincipal principal, ConversationStore store, long? afterSeq, int? limit, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal principal, ConversationStore store, [FromQuery(Name = "after_seq")] long? afterSeq, int? limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > 1000 || afterSeq < 0)
         {
@@ -107,8 +106,8 @@ public static class ConversationsApi
         return TypedResults.Ok(new TranscriptPage(page, entries.Count > size, page.Count > 0 ? page[^1].Seq : afterSeq ?? 0));
     }
 
-    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult, ForwardedResult>> EndAsync(
-        string id, HttpContext http, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, NodeIdentity node, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> EndAsync(
+        string id, ClaimsPrincipal principal, ConversationStore store, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var record = await FindOwnAsync(id, principal, store, cancellationToken);
         if (record is null)
@@ -118,18 +117,14 @@ public static class ConversationsApi
 
         if (record.Status != ConversationStatus.Ended)
         {
-            switch (await WithGrainAsync(id, http, catalog, node, g => g.EndAsync("user"), cancellationToken))
-            {
-                case ProblemHttpResult problem: return problem;
-                case ForwardedResult forwarded: return forwarded;
-            }
+            await WithGrainAsync(grains, id, g => g.EndAsync("user"));
         }
 
         return TypedResults.Ok(ConversationView.From((await store.FindAsync(id, cancellationToken))!));
     }
 
-    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult, ForwardedResult>> SetSummaryAsync(
-        string id, SummaryRequest request, HttpContext http, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, NodeIdentity node, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConversationView>, ProblemHttpResult>> SetSummaryAsync(
+        string id, SummaryRequest request, ClaimsPrincipal principal, ConversationStore store, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Summary) || request.Summary.Length > 8000)
         {
@@ -144,18 +139,18 @@ public static class ConversationsApi
 
         if (record.Status != ConversationStatus.Ended || !await store.SetEndedSummaryAsync(id, request.Summary, cancellationToken))
         {
-            switch (await WithGrainAsync(id, http, catalog, node, g => g.SetSummaryAsync(request.Summary), cancellationToken, request))
+            if (!await WithGrainAsync(grains, id, g => g.SetSummaryAsync(request.Summary)))
             {
-                case ProblemHttpResult problem: return problem;
-                case ForwardedResult forwarded: return forwarded;
+                // It ended meanwhile: no grain writes it any more.
+                await store.SetEndedSummaryAsync(id, request.Summary, cancellationToken);
             }
         }
 
         return TypedResults.Ok(ConversationView.From((await store.FindAsync(id, cancellationToken))!));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ForwardedResult>> DeleteAsync(
-        string id, HttpContext http, ClaimsPrincipal principal, ConversationStore store, ActivationCatalog catalog, NodeIdentity node, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, ClaimsPrincipal principal, ConversationStore store, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var record = await FindOwnAsync(id, principal, store, cancellationToken);
         if (record is null)
@@ -166,46 +161,29 @@ public static class ConversationsApi
         if (record.Status != ConversationStatus.Ended)
         {
             // End it first (closes the client and the upstream, charges the clock): ended conversations are never activated again.
-            switch (await WithGrainAsync(id, http, catalog, node, g => g.EndAsync("deleted"), cancellationToken))
-            {
-                case ProblemHttpResult problem: return problem;
-                case ForwardedResult forwarded: return forwarded;
-            }
+            await WithGrainAsync(grains, id, g => g.EndAsync("deleted"));
         }
 
         await store.DeleteEndedAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    /// <summary>
-    /// Runs <paramref name="call"/> on the conversation's grain: here when this node owns (or can activate) it, otherwise
-    /// the whole request is forwarded to the owner and its answer returned. Null when the call ran here.
-    /// </summary>
-    private static async Task<IResult?> WithGrainAsync(
-        string id, HttpContext http, ActivationCatalog catalog, NodeIdentity node, Func<ConversationGrain, ValueTask> call, CancellationToken cancellationToken, object? body = null)
+    /// <summary>Calls the conversation's grain on whichever silo it lives; false when it has ended (it cannot activate any more).</summary>
+    private static async Task<bool> WithGrainAsync(IGrainFactory grains, string id, Func<IConversationGrain, Task> call)
     {
         try
         {
-            var grain = await catalog.GetAsync<ConversationGrain>(id, cancellationToken);
-            await grain.InvokeAsync(call, cancellationToken);
-            return null;
+            await call(grains.GetGrain<IConversationGrain>(id));
+            return true;
         }
         catch (ConversationEndedException)
         {
-            return null;
-        }
-        catch (GrainOwnedElsewhereException e) when (e.Owner?.Address is { } owner && http.Request.Headers[OwnerProxy.ForwardedHeader].Count == 0)
-        {
-            return await ForwardedResult.ForwardAsync(http, owner, node.Id, body, cancellationToken);
-        }
-        catch (Exception e) when (e is GrainOwnedElsewhereException or NodeDrainingException or GrainDeactivatedException)
-        {
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "conversation_busy", "The conversation is moving between nodes.", "Try again shortly.");
+            return false;
         }
     }
 
     /// <summary>The conversation if it exists and belongs to the caller; another user's is treated as missing (404, not 403).</summary>
-    private static async Task<ConversationRecord?> FindOwnAsync(string id, ClaimsPrincipal principal, ConversationStore store, CancellationToken cancellationToken)
+    internal static async Task<ConversationRecord?> FindOwnAsync(string id, ClaimsPrincipal principal, ConversationStore store, CancellationToken cancellationToken)
     {
         var record = await store.FindAsync(id, cancellationToken);
         return record is not null && string.Equals(record.UserId, ConversationsUser.From(principal).Id, StringComparison.Ordinal) ? record : null;

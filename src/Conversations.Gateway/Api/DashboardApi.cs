@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Conversations.Gateway.Auth;
 using Conversations.Grains.Persistence;
-using Conversations.Runtime.Streams;
+using Conversations.Grains.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,13 +25,12 @@ public static class DashboardApi
 
     private static async Task<Ok<LivePage>> LiveAsync(ConversationStore store, CancellationToken cancellationToken)
     {
-        var live = await store.ListLiveAsync(500, cancellationToken);
-        return TypedResults.Ok(new LivePage([.. live.Select(l => new LiveConversation(
-            l.Conversation.Id, l.Conversation.UserId, l.Conversation.CharacterId, l.Conversation.CreatedAt, l.Conversation.UsedSeconds,
-            l.Conversation.CostUsd, l.Conversation.EmergencyLevel, l.NodeId, l.Conversation.Status.ToString().ToLowerInvariant()))]));
+        var live = await store.ListLiveAsync(500, 0, cancellationToken);
+        return TypedResults.Ok(new LivePage([.. live.Select(c => new LiveConversation(
+            c.Id, c.UserId, c.CharacterId, c.CreatedAt, c.UsedSeconds, c.CostUsd, c.EmergencyLevel, c.Silo ?? "", c.Status.ToString().ToLowerInvariant(), c.Attached, c.DetachedAt))]));
     }
 
-    private static async Task StreamAsync(HttpContext http, EventFeed feed, FeedSubscription subscription, string? after)
+    private static async Task StreamAsync(HttpContext http, EventFeed feed, FeedFollower subscription, string? after)
     {
         var resumeFrom = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastEventId ? lastEventId : after;
         FeedCursor cursor;
@@ -77,5 +76,6 @@ public static class DashboardApi
 
     /// <summary>A live conversation on the dashboard.</summary>
     public sealed record LiveConversation(
-        string ConversationId, string UserId, string CharacterId, DateTimeOffset StartedAt, decimal UsedSeconds, decimal CostUsd, int EmergencyLevel, string NodeId, string Status);
+        string ConversationId, string UserId, string CharacterId, DateTimeOffset StartedAt, decimal UsedSeconds, decimal CostUsd, int EmergencyLevel, string NodeId, string Status,
+        bool Attached, DateTimeOffset? DetachedAt);
 }

@@ -18,15 +18,17 @@ public sealed class GatewayOptions
     [Range(10, 100_000)]
     public int MaxFramesPerSecond { get; set; } = 400;
 
-    /// <summary>Events and audio frames queued for a client; a client that lets it fill is too slow and is closed (1008).</summary>
-    [Range(16, 1 << 20)]
-    public int SendQueueCapacity { get; set; } = 4096;
+    /// <summary>How long one send to a client may take; a client that reads no faster is closed (1008) and its socket released.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long a connection waits for an unreachable owner's conversation to be taken over before asking the client to retry.</summary>
-    public TimeSpan OwnerTakeoverWait { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long attaching keeps retrying while the conversation's silo is unreachable (it died and the cluster has not
+    /// declared it dead yet), before the client is asked to reconnect (1013).
+    /// </summary>
+    public TimeSpan AttachRetryWindow { get; set; } = TimeSpan.FromSeconds(10);
 }

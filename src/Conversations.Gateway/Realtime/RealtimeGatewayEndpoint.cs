@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net.WebSockets;
-using Conversations.Domain.Characters;
-using Conversations.Gateway.Lifecycle;
+using Conversations.Abstractions.Conversations;
+using Conversations.Abstractions.Protocol;
 using Conversations.Gateway.Auth;
-using Conversations.Grains.Conversations;
-using Conversations.Runtime.Activation;
-using Conversations.Runtime.Hosting;
+using Conversations.Grains.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace Conversations.Gateway.Realtime;
 
-/// <summary><c>GET /v1/realtime</c>: the OpenAI-Realtime-compatible client WebSocket (PROTOCOL.md §1).</summary>
+/// <summary><c>GET /v1/realtime</c>: the OpenAI-Realtime-compatible client WebSocket (PROTOCOL.md §1), on every silo.</summary>
 public static class RealtimeGatewayEndpoint
 {
     public const string BinaryAudioSubprotocol = "conversations.pcm16";
@@ -30,7 +28,8 @@ public static class RealtimeGatewayEndpoint
     private static async Task ConnectAsync(
         HttpContext http,
         ConversationResolver resolver,
-        NodeIdentity node,
+        IGrainFactory grains,
+        SiloDrain drain,
         IOptions<GatewayOptions> options,
         ILoggerFactory loggers)
     {
@@ -64,168 +63,37 @@ public static class RealtimeGatewayEndpoint
         }
 
         var user = ConversationsUser.From(http.User);
-        var forwarded = http.Request.Headers[OwnerProxy.ForwardedHeader].Count > 0;
-        var resolution = await resolver.ResolveAsync(user, model, conversationId, forwarded, http.RequestAborted);
+        var resolution = drain.IsDraining
+            ? Resolution.Refuse(CloseCodes.TryAgain, "node_shutting_down", "This node is shutting down; reconnect to another.", "server_error")
+            : await resolver.ResolveAsync(user, model, conversationId, http.RequestAborted);
         var settings = options.Value;
-        if (resolution is Resolution.Proxy proxy)
-        {
-            using var owner = await OwnerProxy.ConnectAsync(http, proxy.NodeAddress, node.Id, http.RequestAborted);
-            if (owner is not null)
-            {
-                using var relayed = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-                {
-                    SubProtocol = owner.SubProtocol,
-                    KeepAliveInterval = settings.KeepAliveInterval,
-                });
-                await OwnerProxy.RelayAsync(relayed, owner, http.RequestAborted);
-                return;
-            }
-
-            resolution = Resolution.Busy();
-        }
-
         var offered = http.WebSockets.WebSocketRequestedProtocols;
         var binary = offered.Contains(BinaryAudioSubprotocol);
-        var subprotocol = binary ? BinaryAudioSubprotocol : offered.Contains(RealtimeSubprotocol) ? RealtimeSubprotocol : null;
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            SubProtocol = subprotocol,
+            SubProtocol = binary ? BinaryAudioSubprotocol : offered.Contains(RealtimeSubprotocol) ? RealtimeSubprotocol : null,
             KeepAliveInterval = settings.KeepAliveInterval,
         });
-        var connection = new ClientConnection(socket, binary, settings.SendQueueCapacity, logger);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var sending = connection.RunSendLoopAsync(stop.Token);
-        try
+
+        if (resolution is Resolution.Refused refused)
         {
-            if (resolution is Resolution.Refused refused)
-            {
-                connection.SendEvent(ServerEvents.Error(refused.Type, refused.Code, refused.Message));
-                connection.Close(refused.CloseCode, refused.Code);
-            }
-            else if (resolution is Resolution.Local { Grain: var grain })
-            {
-                try
-                {
-                    await grain.InvokeAsync(g => g.AttachAsync(connection, resumeFrom), http.RequestAborted);
-                    await ReceiveLoopAsync(socket, connection, grain, settings, http.RequestAborted);
-                }
-                finally
-                {
-                    await DetachAsync(grain, connection);
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException || (e is OperationCanceledException && http.RequestAborted.IsCancellationRequested))
-        {
-            // The client went away without a closing handshake; the conversation stays resumable.
-        }
-        catch (GrainDeactivatedException)
-        {
-            connection.Close(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Realtime connection failed");
-            connection.SendEvent(ServerEvents.Error("server_error", "internal_error", "The server failed to serve this connection."));
-            connection.Close(CloseCodes.Internal, "internal error");
+            await RefuseAsync(socket, refused, settings);
+            return;
         }
 
-        connection.Close(CloseCodes.Normal, "");
-        stop.CancelAfter(settings.CloseTimeout);
-        await sending;
-        await WaitForCloseAsync(socket, stop.Token);
+        var attach = (Resolution.Attach)resolution;
+        var request = new AttachRequest(Guid.NewGuid(), user.Id, resumeFrom, binary);
+        var connection = new RealtimeConnection(socket, grains.GetGrain<IConversationGrain>(attach.ConversationId), request, settings, logger);
+        await connection.RunAsync(drain.Drained, http.RequestAborted);
     }
 
-    private static async Task ReceiveLoopAsync(
-        WebSocket socket,
-        ClientConnection connection,
-        GrainReference<ConversationGrain> grain,
-        GatewayOptions settings,
-        CancellationToken cancellationToken)
+    private static async Task RefuseAsync(WebSocket socket, Resolution.Refused refused, GatewayOptions settings)
     {
-        var window = Environment.TickCount64;
-        var framesInWindow = 0;
-        while (socket.State == WebSocketState.Open && connection.CloseCode is null)
-        {
-            var frame = ClientFrame.Rent(4096, connection);
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                if (frame.Free.Length == 0)
-                {
-                    if (frame.Length >= settings.MaxFrameBytes)
-                    {
-                        frame.Dispose();
-                        connection.SendEvent(ServerEvents.InvalidRequest("frame_too_large", $"Frames may be at most {settings.MaxFrameBytes} bytes."));
-                        connection.Close(CloseCodes.TooBig, "frame too large");
-                        return;
-                    }
-
-                    frame.Grow();
-                }
-
-                result = await socket.ReceiveAsync(frame.Free, cancellationToken);
-                frame.Advance(result.Count);
-            }
-            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                frame.Dispose();
-                return;
-            }
-
-            frame.Complete(result.MessageType == WebSocketMessageType.Binary);
-            if (Environment.TickCount64 - window >= 1000)
-            {
-                window = Environment.TickCount64;
-                framesInWindow = 0;
-            }
-
-            if (++framesInWindow > settings.MaxFramesPerSecond)
-            {
-                frame.Dispose();
-                if (framesInWindow == settings.MaxFramesPerSecond + 1)
-                {
-                    connection.SendEvent(ServerEvents.InvalidRequest("rate_limited", $"At most {settings.MaxFramesPerSecond} frames a second; frames over it in this second were not processed."));
-                }
-
-                continue;
-            }
-
-            if (!await grain.PostAsync(static (g, f) => g.ReceiveAsync(f), frame, cancellationToken))
-            {
-                frame.Dispose();
-                connection.Close(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
-                return;
-            }
-        }
-    }
-
-    private static async Task DetachAsync(GrainReference<ConversationGrain> grain, ClientConnection connection)
-    {
+        using var timeout = new CancellationTokenSource(settings.CloseTimeout);
         try
         {
-            await grain.InvokeAsync(g => g.DetachAsync(connection));
-        }
-        catch (GrainDeactivatedException)
-        {
-        }
-    }
-
-    private static async Task WaitForCloseAsync(WebSocket socket, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var sink = new byte[1024];
-            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
-            {
-                var result = await socket.ReceiveAsync(sink.AsMemory(), cancellationToken);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-            }
+            await socket.SendAsync(ServerEvents.Error(refused.Type, refused.Code, refused.Message), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            await socket.CloseAsync((WebSocketCloseStatus)refused.CloseCode, refused.Code, timeout.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Conversations.Abstractions.Protocol;
 using Conversations.Domain.Emergency;
 using Conversations.Domain.Tiers;
 using Conversations.Domain.Transcript;
+using Conversations.Grains.Persistence;
 using Conversations.Grains.Telemetry;
 using Conversations.Grains.Upstream;
 using Microsoft.Extensions.Logging;
@@ -22,9 +24,10 @@ public sealed partial class ConversationGrain
     private EmergencyLevel _emergency;
     private long _clockMark;
     private long _clockCarry;
+    private long _charges;
     private bool _warned;
     private string? _endingReason;
-    private IDisposable? _closingTimeout;
+    private IGrainTimer? _closingTimeout;
     private string? _activeResponseId;
     private string? _pendingSafetyText;
     private long _speechStoppedAt;
@@ -41,18 +44,23 @@ public sealed partial class ConversationGrain
         _clockCarry = 0;
     }
 
-    private async ValueTask QuotaTickAsync()
+    private Task QuotaTickAsync(CancellationToken cancellationToken)
     {
         if (_client is not null && _endingReason is null)
         {
-            await ChargeClockAsync(stop: false);
+            ChargeClock(stop: false);
         }
+
+        return Task.CompletedTask;
     }
 
-    /// <summary>Charges the whole seconds elapsed since the last charge; the fraction carries to the next tick.</summary>
-    private async Task ChargeClockAsync(bool stop)
+    /// <summary>
+    /// Charges the whole seconds elapsed since the last charge (the fraction carries to the next), to the conversation
+    /// and the user's month together, through the journal. Each charge has its own key, so a retry never charges twice.
+    /// </summary>
+    private void ChargeClock(bool stop)
     {
-        if (_clockMark == 0)
+        if (_clockMark == 0 || _journal.IsHalted)
         {
             return;
         }
@@ -67,17 +75,25 @@ public sealed partial class ConversationGrain
         }
 
         _clockCarry -= seconds * Stopwatch.Frequency;
-        var charge = await usage.ChargeTimeAsync(Context.Fence, _record, _tier, seconds, UsagePeriod.For(time.GetUtcNow()));
-        _record = charge.Conversation;
-        await ApplyQuotaAsync(charge.Decision, charge.Ledger);
+        var (conversation, tier, period) = (_record, _tier, UsagePeriod.For(time.GetUtcNow()));
+        var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{conversation.Epoch}:{++_charges}");
+        _journal.Append((tx, ct) => UsageStore.ChargeTimeAsync(tx, conversation, tier, seconds, key, period, silo.Id, ct), charge =>
+        {
+            if (charge is not null)
+            {
+                _record = charge.Conversation;
+                _notices.Feed("quota");
+                ApplyQuota(charge.Decision, charge.Ledger);
+            }
+        });
     }
 
     /// <summary>Tells the client where the quota stands, warns once near the limit, and closes at it.</summary>
-    private async Task ApplyQuotaAsync(QuotaDecision decision, UsageLedger ledger)
+    private void ApplyQuota(QuotaDecision decision, UsageLedger ledger)
     {
         var warning = decision is QuotaDecision.Warn && !_warned;
         _warned |= warning;
-        _client?.SendEvent(ServerEvents.Write(w =>
+        _client?.SendJson(ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "conversations.quota"u8);
             w.WriteString("event_id"u8, ServerEvents.NewEventId());
@@ -94,7 +110,7 @@ public sealed partial class ConversationGrain
         if (decision is QuotaDecision.End end)
         {
             metrics.QuotaRefusals.Add(1, new KeyValuePair<string, object?>("limit", end.BindingLimit.WireName()));
-            await BeginClosingAsync(end.Reason);
+            Run(BeginClosingAsync(end.Reason), "closing at the quota limit");
         }
     }
 
@@ -107,7 +123,7 @@ public sealed partial class ConversationGrain
         }
 
         _endingReason = reason;
-        await ChargeClockAsync(stop: true);
+        ChargeClock(stop: true);
         if (_client is null || _upstream is null)
         {
             await EndAsync(reason);
@@ -115,84 +131,92 @@ public sealed partial class ConversationGrain
         }
 
         await SayAsync(_character.ClosingLine(), ClosingPurpose);
-        _closingTimeout = Context.RegisterTimer(() => FinishClosingAsync(), conversationOptions.Value.ClosingLineTimeout, Timeout.InfiniteTimeSpan);
+        _closingTimeout = this.RegisterGrainTimer(
+            _ => FinishClosingAsync(),
+            new GrainTimerCreationOptions(conversationOptions.Value.ClosingLineTimeout, Timeout.InfiniteTimeSpan) { Interleave = false, KeepAlive = true });
     }
 
-    private async ValueTask FinishClosingAsync()
+    private async Task FinishClosingAsync()
     {
         _closingTimeout?.Dispose();
         _closingTimeout = null;
-        if (_endingReason is not null && _record.Status != Persistence.ConversationStatus.Ended)
+        if (_endingReason is not null && _record.Status != ConversationStatus.Ended)
         {
             await EndAsync(_endingReason);
         }
     }
 
-    /// <summary>Runs on every user utterance once it is durable: assesses it, and acts when the level rises.</summary>
-    private async Task ScreenAsync(TranscriptEntry entry)
+    /// <summary>
+    /// Assesses a user utterance as it is appended (the detector is pure and fast); the moderation stage, when on, gives
+    /// its second opinion off the relay path and raises the level later if it sees more.
+    /// </summary>
+    private EmergencyAssessment Screen(TranscriptEntry entry)
     {
         var language = _character.Language;
-        var assessment = EmergencyDetector.Assess(entry.Text, language);
         if (moderation.IsEnabled)
         {
-            // The model stage runs off the mailbox and posts its verdict back in, so the conversation does not wait on it.
-            _ = Task.Run(async () =>
-            {
-                var verdict = await moderation.AssessAsync(entry.Text, language, Context.Deactivating);
-                if (verdict is { IsConcern: true })
-                {
-                    await Context.PostAsync(static s => s.Grain.RaiseEmergencyAsync(s.Verdict, s.Entry), new ModerationVerdict(this, verdict, entry));
-                }
-            });
+            Run(ModerateAsync(entry, language), "the moderation stage");
         }
 
-        await RaiseEmergencyAsync(assessment, entry);
+        return EmergencyDetector.Assess(entry.Text, language);
     }
 
-    private async ValueTask RaiseEmergencyAsync(EmergencyAssessment assessment, TranscriptEntry entry)
+    private async Task ModerateAsync(TranscriptEntry entry, string language)
     {
-        if (!_emergency.IsRaisedBy(assessment) || _record.Status == Persistence.ConversationStatus.Ended)
+        var verdict = await moderation.AssessAsync(entry.Text, language, CancellationToken.None);
+        if (verdict is { IsConcern: true } && _emergency.IsRaisedBy(verdict) && _record.Status != ConversationStatus.Ended && !_journal.IsHalted)
         {
-            return;
+            var level = _emergency.Raise(verdict);
+            var conversation = _record;
+            _journal.Append((tx, ct) => AlertStore.RaiseAsync(tx, conversation, level, entry.Text, entry.Seq, silo.Id, ct), stored => OnEmergencyStored(stored.Conversation, stored.Alert));
+            ApplyEmergency(level);
+        }
+    }
+
+    /// <summary>Acts on a raised level at once (the alert is written with the entry): tell the client, guide or replace the model's answer.</summary>
+    private void ApplyEmergency(EmergencyLevel level)
+    {
+        using var activity = ConversationActivities.Start("conversation.emergency.raise", Id);
+        _emergency = level;
+        activity?.SetTag("emergency.level", level.Value);
+        activity?.SetTag("emergency.category", level.Category.WireName());
+        metrics.EmergencyLevelsRaised.Add(1, new KeyValuePair<string, object?>("level", level.Value), new KeyValuePair<string, object?>("category", level.Category.WireName()));
+        if (level.Value >= 2 && _client is { } client)
+        {
+            SendEmergency(client);
         }
 
-        using var activity = ConversationActivities.Start("conversation.emergency.raise", _record.Id);
-        _emergency = _emergency.Raise(assessment);
-        activity?.SetTag("emergency.level", _emergency.Value);
-        activity?.SetTag("emergency.category", _emergency.Category.WireName());
-        var (record, alert) = await alerts.RaiseAsync(Context.Fence, _record, _emergency, entry.Text, entry.Seq);
-        _record = record;
-        metrics.EmergencyLevelsRaised.Add(1, new KeyValuePair<string, object?>("level", _emergency.Value), new KeyValuePair<string, object?>("category", _emergency.Category.WireName()));
-        logger.LogWarning("{Conversation}: emergency level {Level} ({Category}); alert {Alert}", _record.Id, _emergency.Value, _emergency.Category.WireName(), alert?.Id);
+        if (level.Value >= 3)
+        {
+            _pendingSafetyText = resources.SafetyMessage(level.Category, _character.Language, conversationOptions.Value.Locale);
+            if (_activeResponseId is not null && !_ownResponses.ContainsKey(_activeResponseId))
+            {
+                // The model already answers this utterance: that answer is replaced.
+                Run(SayPendingSafetyMessageAsync(), "replacing the answer with the safety message");
+            }
+        }
+        else if (_upstream is { } upstream)
+        {
+            Run(upstream.SendAsync(UpstreamEvents.SessionUpdate(_character, upstreamOptions.Value.TranscriptionModel, EmergencyGuidance.For(level))), "guiding the model");
+        }
+    }
+
+    /// <summary>The raised level and its alert are durable: supervisors hear of it.</summary>
+    private void OnEmergencyStored(ConversationRecord stored, Persistence.EmergencyAlert? alert)
+    {
+        _record = _record with { EmergencyLevel = stored.EmergencyLevel, EmergencyCategory = stored.EmergencyCategory, Flagged = stored.Flagged };
+        _notices.Feed("emergency");
+        logger.LogWarning("{Conversation}: emergency level {Level} ({Category}); alert {Alert}", Id, stored.EmergencyLevel, stored.EmergencyCategory, alert?.Id);
         if (alert is not null)
         {
             alertSignal.Pulse();
         }
-
-        if (_emergency.Value >= 2)
-        {
-            SendEmergencyToClient();
-        }
-
-        if (_emergency.Value >= 3)
-        {
-            _pendingSafetyText = resources.SafetyMessage(_emergency.Category, _character.Language, conversationOptions.Value.Locale);
-            if (_activeResponseId is not null && !_ownResponses.ContainsKey(_activeResponseId))
-            {
-                // The model already answers this utterance: that answer is replaced.
-                await SayPendingSafetyMessageAsync();
-            }
-        }
-        else if (_upstream is not null)
-        {
-            await _upstream.SendAsync(UpstreamEvents.SessionUpdate(_character, upstreamOptions.Value.TranscriptionModel, EmergencyGuidance.For(_emergency)));
-        }
     }
 
-    private void SendEmergencyToClient()
+    private void SendEmergency(ClientConnection client)
     {
         var locale = conversationOptions.Value.Locale ?? _character.Language;
-        _client?.SendEvent(ServerEvents.Write(w =>
+        client.SendJson(ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "conversations.emergency"u8);
             w.WriteString("event_id"u8, ServerEvents.NewEventId());
@@ -241,7 +265,7 @@ public sealed partial class ConversationGrain
         if (_activeResponseId is { } active && !_ownResponses.ContainsKey(active))
         {
             _suppressedResponses.Add(active);
-            await _upstream.SendAsync(ServerEvents.Write(w => w.WriteString("type"u8, "response.cancel"u8)));
+            await _upstream.SendAsync(new BinaryData(ServerEvents.Write(w => w.WriteString("type"u8, "response.cancel"u8))));
         }
 
         await _upstream.SendAsync(UpstreamEvents.SayExactly(text, PurposeField, purpose));
@@ -298,6 +322,7 @@ public sealed partial class ConversationGrain
 
     private async Task<bool> OnResponseDoneAsync(BinaryData data)
     {
+        await Task.CompletedTask;
         {
             var (id, _) = ResponseIdentity(data);
             if (id is not null && string.Equals(id, _activeResponseId, StringComparison.Ordinal))
@@ -305,8 +330,8 @@ public sealed partial class ConversationGrain
                 _activeResponseId = null;
             }
 
-            await ChargeUsageAsync(data, id);
-            await PublishLatencyAsync();
+            ChargeUsage(data, id);
+            PublishLatency();
             if (id is not null && _ownResponses.Remove(id, out var purpose) && string.Equals(purpose, ClosingPurpose, StringComparison.Ordinal))
             {
                 await FinishClosingAsync();
@@ -328,7 +353,7 @@ public sealed partial class ConversationGrain
     }
 
     /// <summary>One <c>latency</c> event per response for the dashboards: time to first audio and the relay percentiles.</summary>
-    private async Task PublishLatencyAsync()
+    private void PublishLatency()
     {
         var ttfa = _timeToFirstAudioMs;
         _timeToFirstAudioMs = null;
@@ -338,7 +363,7 @@ public sealed partial class ConversationGrain
             return;
         }
 
-        await PublishAsync("latency", w =>
+        Publish("latency", w =>
         {
             if (ttfa is { } t)
             {
@@ -353,7 +378,8 @@ public sealed partial class ConversationGrain
         });
     }
 
-    private async Task ChargeUsageAsync(BinaryData data, string? responseId)
+    /// <summary>Prices a response's usage and charges it through the journal, once per response id.</summary>
+    private void ChargeUsage(BinaryData data, string? responseId)
     {
         if (responseId is null || _upstream is null
             || !Domain.Cost.UsageParser.TryParseResponseDone(data.ToMemory().Span, _upstream.Model, out var record))
@@ -362,18 +388,22 @@ public sealed partial class ConversationGrain
         }
 
         var dollars = prices.DollarsFor(record);
-        var charged = await usage.ChargeUsageAsync(Context.Fence, _record, _tier, record with { ResponseId = responseId }, dollars, UsagePeriod.For(time.GetUtcNow()));
-        if (charged is null)
+        var (conversation, tier, period, usage) = (_record, _tier, UsagePeriod.For(time.GetUtcNow()), record with { ResponseId = responseId });
+        _journal.Append((tx, ct) => UsageStore.ChargeUsageAsync(tx, conversation, tier, usage, dollars, period, silo.Id, ct), charged =>
         {
-            return;
-        }
+            if (charged is null)
+            {
+                return;
+            }
 
-        _record = charged.Conversation;
-        metrics.DollarsSpent.Add((double)dollars);
-        if (dollars > 0m || charged.Decision is QuotaDecision.End)
-        {
-            await ApplyQuotaAsync(charged.Decision, charged.Ledger);
-        }
+            _record = charged.Conversation;
+            _notices.Feed("usage");
+            metrics.DollarsSpent.Add((double)dollars);
+            if (dollars > 0m || charged.Decision is QuotaDecision.End)
+            {
+                ApplyQuota(charged.Decision, charged.Ledger);
+            }
+        });
     }
 
     private static (string? Id, string? Purpose) ResponseIdentity(BinaryData data)
@@ -390,5 +420,4 @@ public sealed partial class ConversationGrain
         return (id, purpose);
     }
 
-    private sealed record ModerationVerdict(ConversationGrain Grain, EmergencyAssessment Verdict, TranscriptEntry Entry);
 }

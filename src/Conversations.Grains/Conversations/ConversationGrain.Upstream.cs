@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Conversations.Abstractions.Protocol;
+using Conversations.Domain.Emergency;
 using Conversations.Domain.Transcript;
 using Conversations.Grains.Upstream;
 using Microsoft.Extensions.Logging;
@@ -13,32 +15,50 @@ namespace Conversations.Grains.Conversations;
 public sealed partial class ConversationGrain
 {
     private static readonly string[] ServerSideSessionFields = ["instructions", "tools", "tool_choice", "prompt", "tracing"];
+    private readonly OutputAudioLedger _sentAudio = new();
+    private readonly HashSet<string> _seededItems = new(StringComparer.Ordinal);
+    private UpstreamSession? _upstream;
+    private Task<bool>? _connecting;
+    private CancellationTokenSource? _upstreamLifetime;
+    private ReadOnlyMemory<byte>? _sessionCreated;
 
-    /// <summary>Opens the upstream session if there is none: configured with the character, seeded with the transcript.</summary>
-    private async Task<bool> EnsureUpstreamAsync()
+    /// <summary>Opens the upstream session if there is none (one attempt at a time): configured with the character, seeded with the transcript.</summary>
+    private Task<bool> EnsureUpstreamAsync()
     {
         if (_upstream is not null)
         {
-            return true;
+            return Task.FromResult(true);
         }
 
-        UpstreamSession session;
+        return _connecting ??= ConnectUpstreamAsync();
+    }
+
+    private async Task<bool> ConnectUpstreamAsync()
+    {
         try
         {
-            session = await connector.ConnectAsync(_character, Context.Deactivating);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !Context.Deactivating.IsCancellationRequested)
-        {
-            logger.LogWarning(e, "{Conversation}: upstream connection failed", _record.Id);
-            return false;
-        }
+            UpstreamSession session;
+            try
+            {
+                session = await connector.ConnectAsync(_character, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "{Conversation}: upstream connection failed", Id);
+                return false;
+            }
 
-        _upstream = session;
-        _upstreamLifetime = CancellationTokenSource.CreateLinkedTokenSource(Context.Deactivating);
-        _ = Task.Run(() => PumpUpstreamAsync(session, _upstreamLifetime.Token), CancellationToken.None);
-        await session.SendAsync(UpstreamEvents.SessionUpdate(_character, upstreamOptions.Value.TranscriptionModel));
-        await SeedTranscriptAsync(session);
-        return true;
+            _upstream = session;
+            _upstreamLifetime = new CancellationTokenSource();
+            _ = PumpUpstreamAsync(session, _upstreamLifetime.Token);
+            await session.SendAsync(UpstreamEvents.SessionUpdate(_character, upstreamOptions.Value.TranscriptionModel, _emergency.Value is 1 or 2 ? EmergencyGuidance.For(_emergency) : null));
+            await SeedTranscriptAsync(session);
+            return true;
+        }
+        finally
+        {
+            _connecting = null;
+        }
     }
 
     /// <summary>Context replay: a new upstream session gets the persisted transcript as conversation items, so the model remembers.</summary>
@@ -58,32 +78,34 @@ public sealed partial class ConversationGrain
         }
     }
 
-    // Runs off the mailbox: only reads the socket and posts each event in as a turn.
+    // Runs on the grain's scheduler, between requests: every event is handled before the next is read.
     private async Task PumpUpstreamAsync(UpstreamSession session, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var data in session.ReceiveAsync(cancellationToken))
             {
-                if (!await Context.PostAsync(static m => m.Grain.OnUpstreamEventAsync(m.Session, m.Data, m.ReceivedAt), new UpstreamMessage(this, session, data, Stopwatch.GetTimestamp()), cancellationToken))
+                if (!ReferenceEquals(session, _upstream))
                 {
                     return;
                 }
+
+                await OnUpstreamEventAsync(session, data, Stopwatch.GetTimestamp());
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogInformation(e, "{Conversation}: upstream session ended", _record.Id);
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return;
         }
+        catch (Exception e)
+        {
+            logger.LogInformation(e, "{Conversation}: upstream session ended", Id);
+        }
 
-        await Context.PostAsync(static m => m.Grain.OnUpstreamClosedAsync(m.Session), new UpstreamMessage(this, session, BinaryData.Empty, 0), CancellationToken.None);
+        await OnUpstreamClosedAsync(session);
     }
 
-    private async ValueTask OnUpstreamEventAsync(UpstreamSession session, BinaryData data, long receivedAt)
+    private async Task OnUpstreamEventAsync(UpstreamSession session, BinaryData data, long receivedAt)
     {
         if (!ReferenceEquals(session, _upstream) || !EventHeader.TryRead(data.ToMemory().Span, out var header))
         {
@@ -110,7 +132,7 @@ public sealed partial class ConversationGrain
                 _sessionCreated = sanitised;
             }
 
-            _client?.SendEvent(sanitised);
+            _client?.SendJson(sanitised);
             return;
         }
 
@@ -130,14 +152,14 @@ public sealed partial class ConversationGrain
             return;
         }
 
-        _client?.SendEvent(data);
+        _client?.SendJson(data.ToMemory());
         if (field is not null)
         {
-            await PersistFromEventAsync(data, field, role, itemId);
+            PersistFromEvent(data, field, role, itemId);
         }
     }
 
-    private async ValueTask OnUpstreamClosedAsync(UpstreamSession session)
+    private async Task OnUpstreamClosedAsync(UpstreamSession session)
     {
         if (!ReferenceEquals(session, _upstream))
         {
@@ -153,13 +175,12 @@ public sealed partial class ConversationGrain
         // The upstream went away under a live client (engine restart, session cap): reopen with context replay.
         if (await EnsureUpstreamAsync())
         {
-            _client.SendEvent(ServerEvents.Attached(resumed: true, _record.Id, _character.Id, MaxDurationSeconds, _lastSeq, node.Id));
+            _client?.SendJson(ServerEvents.Attached(resumed: true, Id, _character.Id, MaxDurationSeconds, _durableSeq, silo.Id));
         }
-        else
+        else if (_client is { } client)
         {
-            _client.SendEvent(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model went away; reconnect to resume."));
-            _client.Close(CloseCodes.TryAgain, "upstream unavailable");
-            _client = null;
+            client.SendJson(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model went away; reconnect to resume."));
+            client.Close(CloseCodes.TryAgain, "upstream unavailable");
         }
     }
 
@@ -198,27 +219,28 @@ public sealed partial class ConversationGrain
 
         if (!client.BinaryAudio || header.HasEscapes)
         {
-            client.SendEvent(data);
+            client.SendJson(data.ToMemory());
             return;
         }
 
-        var audio = MemoryPool<byte>.Shared.Rent(length);
-        if (Base64.DecodeFromUtf8(base64, audio.Memory.Span, out _, out var written) != OperationStatus.Done)
+        // The array goes to the client as it is (within a silo the gateway sends it without a copy).
+        var audio = new byte[length];
+        if (Base64.DecodeFromUtf8(base64, audio, out _, out var written) != OperationStatus.Done)
         {
-            audio.Dispose();
-            client.SendEvent(data);
+            client.SendJson(data.ToMemory());
             return;
         }
 
-        client.SendAudio(audio, written);
+        client.SendAudio(audio.AsMemory(0, written));
     }
 
-    private async Task PersistFromEventAsync(BinaryData data, string field, Speaker role, string? itemId)
+    private void PersistFromEvent(BinaryData data, string field, Speaker role, string? itemId)
     {
         using var document = JsonDocument.Parse(data);
-        if (document.RootElement.TryGetProperty(field, out var value) && value.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text))
+        if (document.RootElement.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text))
         {
-            await AppendTranscriptAsync(role, text.Trim(), itemId);
+            AppendTranscript(role, text.Trim(), itemId);
         }
     }
 
@@ -232,7 +254,7 @@ public sealed partial class ConversationGrain
         return id is not null && _seededItems.Contains(id);
     }
 
-    private static BinaryData WithoutServerSideFields(BinaryData data)
+    private static ReadOnlyMemory<byte> WithoutServerSideFields(BinaryData data)
     {
         var node = JsonNode.Parse(data.ToMemory().Span);
         if (node?["session"] is JsonObject session)
@@ -243,8 +265,6 @@ public sealed partial class ConversationGrain
             }
         }
 
-        return BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(node));
+        return JsonSerializer.SerializeToUtf8Bytes(node);
     }
-
-    private sealed record UpstreamMessage(ConversationGrain Grain, UpstreamSession Session, BinaryData Data, long ReceivedAt);
 }

@@ -1,85 +1,94 @@
 using System.Data.Common;
 using Conversations.Domain.Emergency;
-using Conversations.Runtime.Hosting;
-using Conversations.Runtime.Leases;
-using Conversations.Runtime.Streams;
+using Conversations.Grains.Hosting;
+using Conversations.Grains.Streams;
 using Npgsql;
 
 namespace Conversations.Grains.Persistence;
 
 /// <summary>Emergency levels and the alerts they raise, with their delivery to supervisors (stream and webhook).</summary>
-public sealed class AlertStore(NpgsqlDataSource dataSource, LeaseStore leases, NodeIdentity node)
+public sealed class AlertStore(NpgsqlDataSource dataSource, SiloIdentity silo)
 {
     private const string AlertColumns =
         "id, conversation_id, user_id, level, category, excerpt, transcript_seq, created_at, status, acknowledged_at, acknowledged_by";
 
     /// <summary>
-    /// Raises the conversation's emergency level (it never goes down: the column only takes a higher value) and, from
-    /// level 2, records an alert — in one fenced transaction with their feed events. Returns the stored conversation and
-    /// the new alert, if one was created.
+    /// In the activation's fenced transaction: raises the conversation's emergency level (it never goes down: the column
+    /// only takes a higher value) and, from level 2, records an alert (one per conversation and level), with their feed
+    /// events. Idempotent, so a retried transaction adds nothing twice. Returns the stored conversation and the new alert.
     /// </summary>
-    public Task<(ConversationRecord Conversation, EmergencyAlert? Alert)> RaiseAsync(
-        Fence fence, ConversationRecord conversation, EmergencyLevel level, string excerpt, long transcriptSeq, CancellationToken cancellationToken = default) =>
-        leases.WriteFencedAsync(fence, async (connection, transaction) =>
+    public static async Task<(ConversationRecord Conversation, EmergencyAlert? Alert)> RaiseAsync(
+        NpgsqlTransaction transaction, ConversationRecord conversation, EmergencyLevel level, string excerpt, long transcriptSeq, string siloId, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        var category = level.Category.WireName();
+        ConversationRecord updated;
+        bool raised;
+        await using (var command = new NpgsqlCommand($"""
+            WITH previous AS (SELECT emergency_level FROM conversations WHERE id = $1)
+            UPDATE conversations c
+            SET emergency_level = GREATEST(c.emergency_level, $2), emergency_category = CASE WHEN $2 > c.emergency_level THEN $3 ELSE c.emergency_category END,
+                flagged = c.flagged OR $2 >= 3, version = c.version + 1
+            FROM previous
+            WHERE c.id = $1
+            RETURNING {string.Join(", ", ConversationStore.Columns.Split(", ").Select(column => "c." + column))}, $2 > previous.emergency_level
+            """, connection, transaction))
         {
-            var category = level.Category.WireName();
-            ConversationRecord updated;
-            await using (var command = new NpgsqlCommand($"""
-                UPDATE conversations
-                SET emergency_level = GREATEST(emergency_level, $3), emergency_category = CASE WHEN $3 > emergency_level THEN $4 ELSE emergency_category END,
-                    flagged = flagged OR $3 >= 3, version = version + 1
-                WHERE id = $1 AND version = $2
-                RETURNING {ConversationStore.Columns}
-                """, connection, transaction))
+            command.Parameters.AddWithValue(conversation.Id);
+            command.Parameters.AddWithValue(level.Value);
+            command.Parameters.AddWithValue(category);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
             {
-                command.Parameters.AddWithValue(conversation.Id);
-                command.Parameters.AddWithValue(conversation.Version);
-                command.Parameters.AddWithValue(level.Value);
-                command.Parameters.AddWithValue(category);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                updated = await reader.ReadAsync(cancellationToken)
-                    ? ConversationStore.ReadRecord(reader)
-                    : throw new StaleActivationException(fence, $"conversation version {conversation.Version} is no longer current");
+                throw new InvalidOperationException($"Conversation {conversation.Id} is gone.");
             }
 
-            await EventFeed.AppendAsync(connection, transaction, conversation.Id, "emergency", node.Id, w =>
+            updated = ConversationStore.ReadRecord(reader);
+            raised = reader.GetBoolean(20);
+        }
+
+        if (raised)
+        {
+            await EventFeed.AppendAsync(transaction, conversation.Id, "emergency", siloId, w =>
             {
                 w.WriteNumber("level", level.Value);
                 w.WriteString("category", category);
             }, cancellationToken);
-            if (level.Value < 2)
-            {
-                return (updated, (EmergencyAlert?)null);
-            }
+        }
 
-            EmergencyAlert? alert = null;
-            await using (var insert = new NpgsqlCommand($"""
-                INSERT INTO emergency_alerts (conversation_id, user_id, level, category, excerpt, transcript_seq, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
-                ON CONFLICT (conversation_id, level) DO NOTHING
-                RETURNING {AlertColumns}
-                """, connection, transaction))
-            {
-                insert.Parameters.AddWithValue(conversation.Id);
-                insert.Parameters.AddWithValue(conversation.UserId);
-                insert.Parameters.AddWithValue(level.Value);
-                insert.Parameters.AddWithValue(category);
-                insert.Parameters.AddWithValue(excerpt.Length > 500 ? excerpt[..500] : excerpt);
-                insert.Parameters.AddWithValue(transcriptSeq);
-                await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    alert = ReadAlert(reader);
-                }
-            }
+        if (level.Value < 2)
+        {
+            return (updated, null);
+        }
 
-            if (alert is not null)
+        EmergencyAlert? alert = null;
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO emergency_alerts (conversation_id, user_id, level, category, excerpt, transcript_seq, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
+            ON CONFLICT (conversation_id, level) DO NOTHING
+            RETURNING {AlertColumns}
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue(conversation.Id);
+            insert.Parameters.AddWithValue(conversation.UserId);
+            insert.Parameters.AddWithValue(level.Value);
+            insert.Parameters.AddWithValue(category);
+            insert.Parameters.AddWithValue(excerpt.Length > 500 ? excerpt[..500] : excerpt);
+            insert.Parameters.AddWithValue(transcriptSeq);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
             {
-                await EventFeed.AppendAsync(connection, transaction, conversation.Id, "alert", node.Id, w => WriteAlert(w, alert), cancellationToken);
+                alert = ReadAlert(reader);
             }
+        }
 
-            return (updated, alert);
-        }, cancellationToken);
+        if (alert is not null)
+        {
+            await EventFeed.AppendAsync(transaction, conversation.Id, "alert", siloId, w => WriteAlert(w, alert), cancellationToken);
+        }
+
+        return (updated, alert);
+    }
 
     public async Task<IReadOnlyList<EmergencyAlert>> ListAsync(string? status, int limit, CancellationToken cancellationToken = default)
     {
@@ -127,7 +136,7 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, LeaseStore leases, N
 
         if (changed)
         {
-            await EventFeed.AppendAsync(connection, transaction, alert.ConversationId, "alert_acknowledged", node.Id, w =>
+            await EventFeed.AppendAsync(transaction, alert.ConversationId, "alert_acknowledged", silo.Id, w =>
             {
                 w.WriteNumber("alert_id", alert.Id);
                 w.WriteString("by", supervisor);

@@ -1,6 +1,8 @@
 namespace Conversations.Grains.Persistence;
 
 /// <summary>A conversation row as stored.</summary>
+/// <param name="Epoch">Raised by every activation that claims the conversation: the activation's ETag for its writes.</param>
+/// <param name="Attached">A client is attached (as of the last activation's last write); <paramref name="Silo"/> serves it.</param>
 public sealed record ConversationRecord(
     string Id,
     string UserId,
@@ -16,7 +18,12 @@ public sealed record ConversationRecord(
     string? EmergencyCategory,
     bool Flagged,
     string? Summary,
-    long Version);
+    long Version,
+    long Epoch,
+    bool Attached,
+    string? Silo,
+    DateTimeOffset? AttachedAt,
+    DateTimeOffset? DetachedAt);
 
 /// <summary>Where a conversation is in its life.</summary>
 public enum ConversationStatus

@@ -1,19 +1,21 @@
 using System.Data.Common;
 using System.Security.Cryptography;
+using Conversations.Abstractions.Conversations;
 using Conversations.Domain.Transcript;
-using Conversations.Runtime.Leases;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Conversations.Grains.Persistence;
 
 /// <summary>
-/// Conversations and their transcripts in PostgreSQL. Reads are plain; every write of the owning grain goes through the
-/// lease fence and, for the conversation row, optimistic concurrency on <c>version</c>.
+/// Conversations and their transcripts in PostgreSQL. Reads are plain; the owning activation claims the conversation
+/// (<see cref="ClaimAsync"/>) and writes only inside its fenced journal transactions (the methods taking a transaction).
 /// </summary>
-public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore leases)
+public sealed class ConversationStore(NpgsqlDataSource dataSource)
 {
     internal const string Columns =
-        "id, user_id, character_id, tier, status, created_at, ended_at, end_reason, used_seconds, cost_usd, emergency_level, emergency_category, flagged, summary, version";
+        "id, user_id, character_id, tier, status, created_at, ended_at, end_reason, used_seconds, cost_usd, emergency_level, emergency_category, "
+        + "flagged, summary, version, epoch, attached, silo, attached_at, detached_at";
 
     /// <summary>A new conversation id: <c>conv_</c> and 24 random hex digits.</summary>
     public static string NewId() => "conv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -24,6 +26,30 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
         command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
+    }
+
+    /// <summary>
+    /// Claims the conversation for a new activation: raises its epoch, so every write of an older activation fails from
+    /// now on. Waits for an older activation's fenced transaction in flight (it holds a share lock on the row).
+    /// </summary>
+    /// <exception cref="ConversationNotFoundException">There is no such conversation.</exception>
+    /// <exception cref="ConversationEndedException">It has ended; ended conversations are never activated.</exception>
+    public async Task<ConversationRecord> ClaimAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"UPDATE conversations SET epoch = epoch + 1, version = version + 1 WHERE id = $1 AND status <> 'ended' RETURNING {Columns}");
+        command.Parameters.AddWithValue(id);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return ReadRecord(reader);
+            }
+        }
+
+        throw await FindAsync(id, cancellationToken) is null
+            ? new ConversationNotFoundException(id)
+            : new ConversationEndedException(id);
     }
 
     /// <summary>The user's conversations, newest first, after the cursor (the id of the last one of the previous page).</summary>
@@ -37,16 +63,9 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
             LIMIT $3
             """);
         command.Parameters.AddWithValue(userId);
-        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)afterId ?? DBNull.Value);
+        command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)afterId ?? DBNull.Value);
         command.Parameters.AddWithValue(limit);
-        var records = new List<ConversationRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            records.Add(ReadRecord(reader));
-        }
-
-        return records;
+        return await ReadRecordsAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyList<TranscriptEntry>> ReadTranscriptAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default)
@@ -79,54 +98,57 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
     }
 
     /// <summary>
-    /// Appends an entry under the fence. Idempotent: a retried append of the same seq (after a timeout whose commit did
-    /// in fact land) finds the row and does not add a second one.
+    /// Appends an entry in the activation's fenced transaction. Idempotent: a retried append of the same seq (after a
+    /// failure whose commit did in fact land) finds the row and adds nothing. True when this call stored it.
     /// </summary>
-    /// <returns>True when this call stored the entry, false when it was already there.</returns>
-    public Task<bool> AppendTranscriptAsync(Fence fence, TranscriptEntry entry, CancellationToken cancellationToken = default) =>
-        leases.WriteFencedAsync(fence, async (connection, transaction) =>
-        {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO transcript_entries (conversation_id, seq, role, text, item_id, at) VALUES ($1, $2, $3, $4, $5, $6)
-                ON CONFLICT (conversation_id, seq) DO NOTHING
-                """, connection, transaction);
-            command.Parameters.AddWithValue(fence.Key);
-            command.Parameters.AddWithValue(entry.Seq);
-            command.Parameters.AddWithValue(entry.Role.WireName());
-            command.Parameters.AddWithValue(entry.Text);
-            command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)entry.ItemId ?? DBNull.Value);
-            command.Parameters.AddWithValue(entry.At);
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }, cancellationToken);
+    public static async Task<bool> AppendTranscriptAsync(NpgsqlTransaction transaction, string conversationId, TranscriptEntry entry, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO transcript_entries (conversation_id, seq, role, text, item_id, at) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (conversation_id, seq) DO NOTHING
+            """, transaction.Connection, transaction);
+        command.Parameters.AddWithValue(conversationId);
+        command.Parameters.AddWithValue(entry.Seq);
+        command.Parameters.AddWithValue(entry.Role.WireName());
+        command.Parameters.AddWithValue(entry.Text);
+        command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)entry.ItemId ?? DBNull.Value);
+        command.Parameters.AddWithValue(entry.At);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
 
-    /// <summary>Writes the conversation's mutable state under the fence and the expected version; returns the stored record.</summary>
-    /// <exception cref="StaleActivationException">The fence or the version no longer matches: another activation wrote.</exception>
-    public Task<ConversationRecord> SaveAsync(Fence fence, ConversationRecord state, CancellationToken cancellationToken = default) =>
-        leases.WriteFencedAsync(fence, async (connection, transaction) =>
-        {
-            await using var command = new NpgsqlCommand($"""
-                UPDATE conversations
-                SET status = $3, ended_at = $4, end_reason = $5, used_seconds = $6, cost_usd = $7, emergency_level = $8,
-                    summary = $9, emergency_category = $10, flagged = $11, version = version + 1
-                WHERE id = $1 AND version = $2
-                RETURNING {Columns}
-                """, connection, transaction);
-            command.Parameters.AddWithValue(state.Id);
-            command.Parameters.AddWithValue(state.Version);
-            command.Parameters.AddWithValue(StatusName(state.Status));
-            command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)state.EndedAt ?? DBNull.Value);
-            command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)state.EndReason ?? DBNull.Value);
-            command.Parameters.AddWithValue(state.UsedSeconds);
-            command.Parameters.AddWithValue(state.CostUsd);
-            command.Parameters.AddWithValue(state.EmergencyLevel);
-            command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)state.Summary ?? DBNull.Value);
-            command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)state.EmergencyCategory ?? DBNull.Value);
-            command.Parameters.AddWithValue(state.Flagged);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? ReadRecord(reader)
-                : throw new StaleActivationException(fence, $"conversation version {state.Version} is no longer current");
-        }, cancellationToken);
+    /// <summary>Writes the conversation's life-cycle fields (status, end, summary) in the activation's fenced transaction.</summary>
+    public static async Task<ConversationRecord> SaveAsync(NpgsqlTransaction transaction, ConversationRecord state, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            UPDATE conversations
+            SET status = $2, ended_at = $3, end_reason = $4, summary = $5, version = version + 1,
+                attached = attached AND $2 <> 'ended'
+            WHERE id = $1
+            RETURNING {Columns}
+            """, transaction.Connection, transaction);
+        command.Parameters.AddWithValue(state.Id);
+        command.Parameters.AddWithValue(StatusName(state.Status));
+        command.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)state.EndedAt ?? DBNull.Value);
+        command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)state.EndReason ?? DBNull.Value);
+        command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)state.Summary ?? DBNull.Value);
+        return await ReadOneAsync(command, cancellationToken);
+    }
+
+    /// <summary>Records whether a client is attached and on which silo (the dashboard's live list), in the activation's fenced transaction.</summary>
+    public static async Task<ConversationRecord> SetAttachmentAsync(NpgsqlTransaction transaction, string conversationId, bool attached, string silo, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            UPDATE conversations
+            SET attached = $2, silo = $3, attached_at = CASE WHEN $2 THEN now() ELSE attached_at END,
+                detached_at = CASE WHEN $2 THEN NULL ELSE now() END
+            WHERE id = $1
+            RETURNING {Columns}
+            """, transaction.Connection, transaction);
+        command.Parameters.AddWithValue(conversationId);
+        command.Parameters.AddWithValue(attached);
+        command.Parameters.AddWithValue(silo);
+        return await ReadOneAsync(command, cancellationToken);
+    }
 
     /// <summary>Sets the summary of an ended conversation (no grain writes it any more); false if it is not ended.</summary>
     public async Task<bool> SetEndedSummaryAsync(string id, string summary, CancellationToken cancellationToken = default)
@@ -146,32 +168,46 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>The live conversations (a client attached at least once, not ended, and a live lease), for the dashboard.</summary>
-    public async Task<IReadOnlyList<(ConversationRecord Conversation, string NodeId)>> ListLiveAsync(int limit, CancellationToken cancellationToken = default)
+    /// <summary>The live conversations (attached at least once, not ended), attached ones first, for the dashboard.</summary>
+    public async Task<IReadOnlyList<ConversationRecord>> ListLiveAsync(int limit, int offset, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "c." + c))}, l.node_id
-            FROM conversations c JOIN conversation_leases l ON l.conversation_id = c.id AND l.expires_at > now()
-            WHERE c.status = 'active'
-            ORDER BY c.created_at DESC LIMIT $1
+            SELECT {Columns} FROM conversations
+            WHERE status = 'active'
+            ORDER BY attached DESC, emergency_level DESC, created_at DESC, id DESC
+            LIMIT $1 OFFSET $2
             """);
         command.Parameters.AddWithValue(limit);
-        var live = new List<(ConversationRecord, string)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            live.Add((ReadRecord(reader), reader.GetString(15)));
-        }
-
-        return live;
+        command.Parameters.AddWithValue(offset);
+        return await ReadRecordsAsync(command, cancellationToken);
     }
 
-    private static string StatusName(ConversationStatus status) => status switch
+    internal static string StatusName(ConversationStatus status) => status switch
     {
         ConversationStatus.Created => "created",
         ConversationStatus.Active => "active",
         _ => "ended",
     };
+
+    internal static async Task<ConversationRecord> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? ReadRecord(reader)
+            : throw new InvalidOperationException("The conversation row is gone.");
+    }
+
+    private static async Task<IReadOnlyList<ConversationRecord>> ReadRecordsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var records = new List<ConversationRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(ReadRecord(reader));
+        }
+
+        return records;
+    }
 
     internal static ConversationRecord ReadRecord(DbDataReader reader) => new(
         reader.GetString(0),
@@ -193,5 +229,10 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, LeaseStore le
         reader.IsDBNull(11) ? null : reader.GetString(11),
         reader.GetBoolean(12),
         reader.IsDBNull(13) ? null : reader.GetString(13),
-        reader.GetInt64(14));
+        reader.GetInt64(14),
+        reader.GetInt64(15),
+        reader.GetBoolean(16),
+        reader.IsDBNull(17) ? null : reader.GetString(17),
+        reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
+        reader.IsDBNull(19) ? null : reader.GetFieldValue<DateTimeOffset>(19));
 }

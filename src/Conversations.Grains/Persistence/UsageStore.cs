@@ -1,9 +1,7 @@
 using Conversations.Domain.Characters;
 using Conversations.Domain.Cost;
 using Conversations.Domain.Tiers;
-using Conversations.Runtime.Hosting;
-using Conversations.Runtime.Leases;
-using Conversations.Runtime.Streams;
+using Conversations.Grains.Streams;
 using Npgsql;
 
 namespace Conversations.Grains.Persistence;
@@ -12,7 +10,7 @@ namespace Conversations.Grains.Persistence;
 /// The money and time side of conversations: starting one within the month's limits, charging its clock and its
 /// responses. The user's monthly ledger and the conversation always change in one transaction.
 /// </summary>
-public sealed class UsageStore(NpgsqlDataSource dataSource, LeaseStore leases, NodeIdentity node)
+public sealed class UsageStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Creates a conversation when the user's month allows it: the ledger row is locked for the check and the count,
@@ -67,101 +65,126 @@ public sealed class UsageStore(NpgsqlDataSource dataSource, LeaseStore leases, N
     }
 
     /// <summary>
-    /// Advances the conversation's clock by up to <paramref name="seconds"/> and charges the same to the user's month,
-    /// in one fenced transaction. The charge stops at the monthly allowance, so parallel conversations of one user can
-    /// never push the month past it; <see cref="TimeCharge.Charged"/> says how much was charged.
+    /// In the activation's fenced transaction: advances the conversation's clock by up to <paramref name="seconds"/> and
+    /// charges the same to the user's month. The charge stops at the monthly allowance, so parallel conversations of one
+    /// user never push the month past it. <paramref name="chargeKey"/> makes a retry a no-op (null is returned then).
     /// </summary>
-    public Task<TimeCharge> ChargeTimeAsync(Fence fence, ConversationRecord conversation, Tier tier, long seconds, UsagePeriod period, CancellationToken cancellationToken = default) =>
-        leases.WriteFencedAsync(fence, async (connection, transaction) =>
+    public static async Task<TimeCharge?> ChargeTimeAsync(
+        NpgsqlTransaction transaction, ConversationRecord conversation, Tier tier, long seconds, string chargeKey, UsagePeriod period, string siloId, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        await using (var claim = new NpgsqlCommand(
+            "INSERT INTO time_charges (conversation_id, charge_key, user_id, period, seconds) VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING",
+            connection,
+            transaction))
         {
-            await LockLedgerAsync(connection, transaction, conversation.UserId, period, cancellationToken);
-            await using var charge = new NpgsqlCommand("""
-                UPDATE user_usage u SET seconds = u.seconds + c.charge
-                FROM (SELECT LEAST($3, GREATEST($4 - seconds, 0)) AS charge FROM user_usage WHERE user_id = $1 AND period = $2) c
-                WHERE u.user_id = $1 AND u.period = $2
-                RETURNING u.seconds, u.dollars, u.conversations, c.charge
-                """, connection, transaction);
-            charge.Parameters.AddWithValue(conversation.UserId);
-            charge.Parameters.AddWithValue(period.ToString());
-            charge.Parameters.AddWithValue(Math.Max(0, seconds));
-            charge.Parameters.AddWithValue(tier.MonthlySeconds);
-            UsageLedger ledger;
-            long charged;
-            await using (var reader = await charge.ExecuteReaderAsync(cancellationToken))
+            claim.Parameters.AddWithValue(conversation.Id);
+            claim.Parameters.AddWithValue(chargeKey);
+            claim.Parameters.AddWithValue(conversation.UserId);
+            claim.Parameters.AddWithValue(period.ToString());
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                await reader.ReadAsync(cancellationToken);
-                ledger = new UsageLedger(period, reader.GetInt64(0), reader.GetDecimal(1), reader.GetInt32(2));
-                charged = reader.GetInt64(3);
+                return null;
             }
+        }
 
-            var updated = await AdvanceConversationAsync(connection, transaction, fence, conversation, charged, 0m, cancellationToken);
-            var decision = QuotaPolicy.Evaluate((long)updated.UsedSeconds, ledger, tier, updated.CostUsd);
-            await EventFeed.AppendAsync(connection, transaction, conversation.Id, "quota", node.Id, w =>
-            {
-                w.WriteNumber("used_seconds", updated.UsedSeconds);
-                w.WriteNumber("remaining_seconds", decision.RemainingSeconds);
-                w.WriteNumber("cost_usd", updated.CostUsd);
-            }, cancellationToken);
-            return new TimeCharge(updated, ledger, charged, decision);
+        await LockLedgerAsync(connection, transaction, conversation.UserId, period, cancellationToken);
+        await using var charge = new NpgsqlCommand("""
+            UPDATE user_usage u SET seconds = u.seconds + c.charge
+            FROM (SELECT LEAST($3, GREATEST($4 - seconds, 0)) AS charge FROM user_usage WHERE user_id = $1 AND period = $2) c
+            WHERE u.user_id = $1 AND u.period = $2
+            RETURNING u.seconds, u.dollars, u.conversations, c.charge
+            """, connection, transaction);
+        charge.Parameters.AddWithValue(conversation.UserId);
+        charge.Parameters.AddWithValue(period.ToString());
+        charge.Parameters.AddWithValue(Math.Max(0, seconds));
+        charge.Parameters.AddWithValue(tier.MonthlySeconds);
+        UsageLedger ledger;
+        long charged;
+        await using (var reader = await charge.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            ledger = new UsageLedger(period, reader.GetInt64(0), reader.GetDecimal(1), reader.GetInt32(2));
+            charged = reader.GetInt64(3);
+        }
+
+        await using (var record = new NpgsqlCommand("UPDATE time_charges SET seconds = $3 WHERE conversation_id = $1 AND charge_key = $2", connection, transaction))
+        {
+            record.Parameters.AddWithValue(conversation.Id);
+            record.Parameters.AddWithValue(chargeKey);
+            record.Parameters.AddWithValue(charged);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var updated = await AdvanceConversationAsync(transaction, conversation.Id, charged, 0m, cancellationToken);
+        var decision = QuotaPolicy.Evaluate((long)updated.UsedSeconds, ledger, tier, updated.CostUsd);
+        await EventFeed.AppendAsync(transaction, conversation.Id, "quota", siloId, w =>
+        {
+            w.WriteNumber("used_seconds", updated.UsedSeconds);
+            w.WriteNumber("remaining_seconds", decision.RemainingSeconds);
+            w.WriteNumber("cost_usd", updated.CostUsd);
         }, cancellationToken);
+        return new TimeCharge(updated, ledger, charged, decision);
+    }
 
     /// <summary>
-    /// Records one response's usage and its price, adds the dollars to the conversation and the user's month, in one
-    /// fenced transaction. A response recorded before (same response id) is not charged twice: returns null.
+    /// In the activation's fenced transaction: records one response's usage and its price, and adds the dollars to the
+    /// conversation and the user's month. A response recorded before (same response id) is not charged twice: null.
     /// </summary>
-    public Task<UsageCharge?> ChargeUsageAsync(Fence fence, ConversationRecord conversation, Tier tier, UsageRecord usage, decimal dollars, UsagePeriod period, CancellationToken cancellationToken = default) =>
-        leases.WriteFencedAsync<UsageCharge?>(fence, async (connection, transaction) =>
+    public static async Task<UsageCharge?> ChargeUsageAsync(
+        NpgsqlTransaction transaction, ConversationRecord conversation, Tier tier, UsageRecord usage, decimal dollars, UsagePeriod period, string siloId, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO usage_records (conversation_id, response_id, user_id, period, model, text_input_tokens, cached_text_input_tokens,
+                audio_input_tokens, cached_audio_input_tokens, text_output_tokens, audio_output_tokens, stt_seconds, tts_characters, dollars)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            ON CONFLICT (conversation_id, response_id) DO NOTHING
+            """, connection, transaction))
         {
-            await using (var insert = new NpgsqlCommand("""
-                INSERT INTO usage_records (conversation_id, response_id, user_id, period, model, text_input_tokens, cached_text_input_tokens,
-                    audio_input_tokens, cached_audio_input_tokens, text_output_tokens, audio_output_tokens, stt_seconds, tts_characters, dollars)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                ON CONFLICT (conversation_id, response_id) DO NOTHING
-                """, connection, transaction))
+            var tokens = usage.Tokens;
+            insert.Parameters.AddWithValue(conversation.Id);
+            insert.Parameters.AddWithValue(usage.ResponseId ?? throw new ArgumentException("A usage record needs its response id (the idempotency key).", nameof(usage)));
+            insert.Parameters.AddWithValue(conversation.UserId);
+            insert.Parameters.AddWithValue(period.ToString());
+            insert.Parameters.AddWithValue(usage.Model);
+            insert.Parameters.AddWithValue(tokens.TextInput);
+            insert.Parameters.AddWithValue(tokens.CachedTextInput);
+            insert.Parameters.AddWithValue(tokens.AudioInput);
+            insert.Parameters.AddWithValue(tokens.CachedAudioInput);
+            insert.Parameters.AddWithValue(tokens.TextOutput);
+            insert.Parameters.AddWithValue(tokens.AudioOutput);
+            insert.Parameters.AddWithValue(usage.SttSeconds);
+            insert.Parameters.AddWithValue(usage.TtsCharacters);
+            insert.Parameters.AddWithValue(dollars);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                var tokens = usage.Tokens;
-                insert.Parameters.AddWithValue(conversation.Id);
-                insert.Parameters.AddWithValue(usage.ResponseId ?? Guid.NewGuid().ToString("N"));
-                insert.Parameters.AddWithValue(conversation.UserId);
-                insert.Parameters.AddWithValue(period.ToString());
-                insert.Parameters.AddWithValue(usage.Model);
-                insert.Parameters.AddWithValue(tokens.TextInput);
-                insert.Parameters.AddWithValue(tokens.CachedTextInput);
-                insert.Parameters.AddWithValue(tokens.AudioInput);
-                insert.Parameters.AddWithValue(tokens.CachedAudioInput);
-                insert.Parameters.AddWithValue(tokens.TextOutput);
-                insert.Parameters.AddWithValue(tokens.AudioOutput);
-                insert.Parameters.AddWithValue(usage.SttSeconds);
-                insert.Parameters.AddWithValue(usage.TtsCharacters);
-                insert.Parameters.AddWithValue(dollars);
-                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
-                {
-                    return null;
-                }
+                return null;
             }
+        }
 
-            await LockLedgerAsync(connection, transaction, conversation.UserId, period, cancellationToken);
-            UsageLedger ledger;
-            await using (var charge = new NpgsqlCommand(
-                "UPDATE user_usage SET dollars = dollars + $3 WHERE user_id = $1 AND period = $2 RETURNING seconds, dollars, conversations", connection, transaction))
-            {
-                charge.Parameters.AddWithValue(conversation.UserId);
-                charge.Parameters.AddWithValue(period.ToString());
-                charge.Parameters.AddWithValue(dollars);
-                await using var reader = await charge.ExecuteReaderAsync(cancellationToken);
-                await reader.ReadAsync(cancellationToken);
-                ledger = new UsageLedger(period, reader.GetInt64(0), reader.GetDecimal(1), reader.GetInt32(2));
-            }
+        await LockLedgerAsync(connection, transaction, conversation.UserId, period, cancellationToken);
+        UsageLedger ledger;
+        await using (var charge = new NpgsqlCommand(
+            "UPDATE user_usage SET dollars = dollars + $3 WHERE user_id = $1 AND period = $2 RETURNING seconds, dollars, conversations", connection, transaction))
+        {
+            charge.Parameters.AddWithValue(conversation.UserId);
+            charge.Parameters.AddWithValue(period.ToString());
+            charge.Parameters.AddWithValue(dollars);
+            await using var reader = await charge.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            ledger = new UsageLedger(period, reader.GetInt64(0), reader.GetDecimal(1), reader.GetInt32(2));
+        }
 
-            var updated = await AdvanceConversationAsync(connection, transaction, fence, conversation, 0, dollars, cancellationToken);
-            await EventFeed.AppendAsync(connection, transaction, conversation.Id, "usage", node.Id, w =>
-            {
-                w.WriteNumber("dollars", dollars);
-                w.WriteString("model", usage.Model);
-                w.WriteNumber("cost_usd", updated.CostUsd);
-            }, cancellationToken);
-            return new UsageCharge(updated, ledger, QuotaPolicy.Evaluate((long)updated.UsedSeconds, ledger, tier, updated.CostUsd));
+        var updated = await AdvanceConversationAsync(transaction, conversation.Id, 0, dollars, cancellationToken);
+        await EventFeed.AppendAsync(transaction, conversation.Id, "usage", siloId, w =>
+        {
+            w.WriteNumber("dollars", dollars);
+            w.WriteString("model", usage.Model);
+            w.WriteNumber("cost_usd", updated.CostUsd);
         }, cancellationToken);
+        return new UsageCharge(updated, ledger, QuotaPolicy.Evaluate((long)updated.UsedSeconds, ledger, tier, updated.CostUsd));
+    }
 
     /// <summary>The sum of a conversation's usage records: what its <c>cost_usd</c> must equal.</summary>
     public async Task<decimal> RecordedDollarsAsync(string conversationId, CancellationToken cancellationToken = default)
@@ -187,21 +210,17 @@ public sealed class UsageStore(NpgsqlDataSource dataSource, LeaseStore leases, N
     }
 
     private static async Task<ConversationRecord> AdvanceConversationAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Fence fence, ConversationRecord conversation, long seconds, decimal dollars, CancellationToken cancellationToken)
+        NpgsqlTransaction transaction, string conversationId, long seconds, decimal dollars, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
-            UPDATE conversations SET used_seconds = used_seconds + $3, cost_usd = cost_usd + $4, version = version + 1
-            WHERE id = $1 AND version = $2
+            UPDATE conversations SET used_seconds = used_seconds + $2, cost_usd = cost_usd + $3, version = version + 1
+            WHERE id = $1
             RETURNING {ConversationStore.Columns}
-            """, connection, transaction);
-        command.Parameters.AddWithValue(conversation.Id);
-        command.Parameters.AddWithValue(conversation.Version);
+            """, transaction.Connection, transaction);
+        command.Parameters.AddWithValue(conversationId);
         command.Parameters.AddWithValue((decimal)seconds);
         command.Parameters.AddWithValue(dollars);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? ConversationStore.ReadRecord(reader)
-            : throw new StaleActivationException(fence, $"conversation version {conversation.Version} is no longer current");
+        return await ConversationStore.ReadOneAsync(command, cancellationToken);
     }
 }
 

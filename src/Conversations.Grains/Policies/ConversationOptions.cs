@@ -13,6 +13,13 @@ public sealed class ConversationOptions
     /// <summary>How long the character may take to say its closing line before the conversation ends anyway.</summary>
     public TimeSpan ClosingLineTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Events and audio queued for an attached client; a client that lets it fill is too slow and is closed (1008).</summary>
+    [Range(16, 1 << 20)]
+    public int ClientQueueCapacity { get; set; } = 4096;
+
+    /// <summary>How long a conversation without a client stays activated (its upstream session open) before it is collected.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>A locale (e.g. <c>ko-KR</c>) for crisis resources when the character's language does not decide it.</summary>
     public string? Locale { get; set; }
 

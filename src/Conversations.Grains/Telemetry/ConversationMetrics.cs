@@ -18,6 +18,7 @@ public sealed class ConversationMetrics : IDisposable
         EmergencyLevelsRaised = _meter.CreateCounter<long>("conversations.emergency.raised", description: "Emergency levels raised (level, category).");
         QuotaRefusals = _meter.CreateCounter<long>("conversations.quota.refusals", description: "Conversations refused or ended by a quota (limit).");
         DollarsSpent = _meter.CreateCounter<double>("conversations.cost", "USD", "Dollars of recorded upstream usage.");
+        JournalWrites = _meter.CreateHistogram<double>("conversations.journal.write", "ms", "One fenced transaction of a conversation's journal (writes: how many it carried).");
     }
 
     public UpDownCounter<long> ActiveConversations { get; }
@@ -33,6 +34,8 @@ public sealed class ConversationMetrics : IDisposable
     public Counter<long> QuotaRefusals { get; }
 
     public Counter<double> DollarsSpent { get; }
+
+    public Histogram<double> JournalWrites { get; }
 
     public void Dispose() => _meter.Dispose();
 }

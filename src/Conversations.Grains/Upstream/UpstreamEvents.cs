@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Conversations.Domain.Characters;
 using Conversations.Domain.Transcript;
-using Conversations.Grains.Conversations;
+using Conversations.Abstractions.Protocol;
 
 namespace Conversations.Grains.Upstream;
 
@@ -13,12 +13,12 @@ public static class UpstreamEvents
     /// PCM16 24 kHz in and out. Clients can change only the few fields <see cref="SessionUpdatePolicy"/> allows.
     /// </summary>
     public static BinaryData SessionUpdate(Character character, string transcriptionModel, string? extraInstructions = null) =>
-        ServerEvents.Write(w =>
+        new BinaryData(ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "session.update"u8);
             w.WritePropertyName("session"u8);
             WriteSession(w, character, transcriptionModel, extraInstructions, model: null);
-        });
+        }));
 
     /// <summary>
     /// The character's realtime session object (GA shape): instructions, voice, tools, server VAD, input transcription,
@@ -85,7 +85,7 @@ public static class UpstreamEvents
     /// instruction; the engine's scripted responder recognises the same form.
     /// </summary>
     public static BinaryData SayExactly(string text, string purposeField, string purpose) =>
-        ServerEvents.Write(w =>
+        new BinaryData(ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "response.create"u8);
             w.WriteStartObject("response"u8);
@@ -94,14 +94,14 @@ public static class UpstreamEvents
             w.WriteString(purposeField, purpose);
             w.WriteEndObject();
             w.WriteEndObject();
-        });
+        }));
 
     /// <summary>The instruction prefix of <see cref="SayExactly"/>; the text to say follows it.</summary>
     public const string SayExactlyPrefix = "Say exactly the following, word for word, and nothing else: ";
 
     /// <summary>A persisted transcript entry as a conversation item (user input_text, assistant output_text).</summary>
     public static BinaryData SeedItem(string itemId, TranscriptEntry entry) =>
-        ServerEvents.Write(w =>
+        new BinaryData(ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "conversation.item.create"u8);
             w.WriteStartObject("item"u8);
@@ -115,7 +115,7 @@ public static class UpstreamEvents
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
-        });
+        }));
 
     /// <summary>The most bytes <see cref="WriteAppendAudio"/> writes for <paramref name="pcmLength"/> bytes of audio.</summary>
     public static int MaxAppendAudioLength(int pcmLength) =>

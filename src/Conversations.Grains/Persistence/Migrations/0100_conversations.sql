@@ -1,4 +1,4 @@
--- A conversation and its append-only transcript. Writes by the owning grain are fenced by conversation_leases.
+-- A conversation and its append-only transcript.
 CREATE TABLE conversations (
     id              text          PRIMARY KEY,
     user_id         text          NOT NULL,

@@ -1,1 +1,0 @@
-[assembly: AssemblyFixture(typeof(Conversations.Testing.PostgresServerFixture))]
