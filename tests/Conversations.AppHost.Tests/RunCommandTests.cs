@@ -16,34 +16,7 @@ public sealed class RunCommandTests : IDisposable
     private string Data => Path.Combine(_scratch, "postgres");
 
     [Fact]
-    public async Task Once_healthy_it_prints_the_dashboard_login_the_gateways_and_the_certificate_and_SIGTERM_stops_everything()
-    {
-        var ports = StackPorts.Free(silos: 1);
-        using var host = AppHostProcess.Start(ports, Data);
-        await host.WaitUntilReadyAsync();
-        var stack = StackProcesses.Of(host.Id);
-
-        host.Output.ShouldMatch($@"Aspire dashboard +{ports.DashboardUrl}/login\?t=[0-9a-f]{{16,}}");
-        host.Output.ShouldContain($"ws://127.0.0.1:{ports.Http(0).ToString(CultureInfo.InvariantCulture)}/v1/realtime?model=<character_id>");
-        host.Output.ShouldContain($"wss://localhost:{ports.Https(0).ToString(CultureInfo.InvariantCulture)}/v1/realtime?model=<character_id>");
-        host.Output.ShouldContain($"{ports.Silo(0)}/api/v1/dev/tokens");
-        host.Output.ShouldContain($"{ports.Silo(0)}/openapi/v1.json");
-        host.Output.ShouldContain($"http://127.0.0.1:{ports.Engine.ToString(CultureInfo.InvariantCulture)}/v1");
-        host.Output.ShouldContain(Path.Combine(AppHostProcess.RepositoryRoot(), ".data", "secrets", "localhost.crt"));
-        (await StatusAsync($"{ports.Silo(0)}/health/ready")).ShouldBe(HttpStatusCode.OK, host.Output);
-        (await StatusAsync($"{ports.DashboardUrl}/")).ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.Unauthorized);
-        TestContext.Current.TestOutputHelper?.WriteLine($"ready after {host.TimeToReady.TotalSeconds:0.0} s; stack: {stack.Count} processes");
-
-        var clock = Stopwatch.StartNew();
-        host.Signal("TERM");
-        await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        await Eventually.UntilAsync(() => StackProcesses.StillRunning(stack).Count == 0, TimeSpan.FromSeconds(30), "every process of the stack exits");
-        TestContext.Current.TestOutputHelper?.WriteLine($"everything stopped {clock.Elapsed.TotalSeconds:0.0} s after SIGTERM");
-        File.Exists(Path.Combine(Data, "postmaster.pid")).ShouldBeFalse("PostgreSQL shut down cleanly");
-    }
-
-    [Fact]
-    public async Task After_kill_9_nothing_of_it_is_left_and_the_next_start_waits_for_nothing_it_left()
+    public async Task It_prints_where_everything_is_once_healthy_and_neither_kill_9_nor_SIGTERM_leaves_a_process()
     {
         var ports = StackPorts.Free(silos: 1);
         IReadOnlyDictionary<int, string> stack;
@@ -53,25 +26,39 @@ public sealed class RunCommandTests : IDisposable
             await first.WaitUntilReadyAsync();
             firstStart = first.TimeToReady;
             stack = StackProcesses.Of(first.Id);
+
+            first.Output.ShouldMatch($@"Aspire dashboard +{ports.DashboardUrl}/login\?t=[0-9a-f]{{16,}}");
+            first.Output.ShouldContain($"ws://127.0.0.1:{ports.Http(0).ToString(CultureInfo.InvariantCulture)}/v1/realtime?model=<character_id>");
+            first.Output.ShouldContain($"wss://localhost:{ports.Https(0).ToString(CultureInfo.InvariantCulture)}/v1/realtime?model=<character_id>");
+            first.Output.ShouldContain($"{ports.Silo(0)}/api/v1/dev/tokens");
+            first.Output.ShouldContain($"{ports.Silo(0)}/openapi/v1.json");
+            first.Output.ShouldContain($"http://127.0.0.1:{ports.Engine.ToString(CultureInfo.InvariantCulture)}/v1");
+            first.Output.ShouldContain(Path.Combine(AppHostProcess.RepositoryRoot(), ".data", "secrets", "localhost.crt"));
+            (await StatusAsync($"{ports.Silo(0)}/health/ready")).ShouldBe(HttpStatusCode.OK, first.Output);
+            (await StatusAsync($"{ports.DashboardUrl}/")).ShouldBeOneOf(HttpStatusCode.OK, HttpStatusCode.Unauthorized);
+
+            var killed = Stopwatch.StartNew();
             first.Signal("KILL");
             await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await Eventually.UntilAsync(() => StackProcesses.StillRunning(stack).Count == 0, TimeSpan.FromSeconds(30), "every process of the killed AppHost's stack exits");
+            TestContext.Current.TestOutputHelper?.WriteLine($"ready after {firstStart.TotalSeconds:0.0} s ({stack.Count} processes); all gone {killed.Elapsed.TotalSeconds:0.0} s after kill -9");
         }
-
-        await Eventually.UntilAsync(() => StackProcesses.StillRunning(stack).Count == 0, TimeSpan.FromSeconds(30), "every process of the killed AppHost's stack exits");
 
         // Started again at once, on the same ports and data.
         using var second = AppHostProcess.Start(ports, Data);
         await second.WaitUntilReadyAsync();
         (await StatusAsync($"{ports.Silo(0)}/health/ready")).ShouldBe(HttpStatusCode.OK, second.Output);
-        TestContext.Current.TestOutputHelper?.WriteLine($"first start ready after {firstStart.TotalSeconds:0.0} s, the next one after {second.TimeToReady.TotalSeconds:0.0} s");
-        // Under 20 s on a quiet machine (8-12 s); relative here, as other test assemblies share the cores: what must not
+        // Under 20 s on a quiet machine (8-12 s); relative here, as other work may share the cores: what must not
         // happen is waiting for what the killed run left (a lock, a port, a silo the cluster still believes alive).
         second.TimeToReady.ShouldBeLessThan(firstStart + TimeSpan.FromSeconds(10), second.Output);
 
         var again = StackProcesses.Of(second.Id);
+        var stopping = Stopwatch.StartNew();
         second.Signal("TERM");
         await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
         await Eventually.UntilAsync(() => StackProcesses.StillRunning(again).Count == 0, TimeSpan.FromSeconds(30), "every process of the second stack exits");
+        TestContext.Current.TestOutputHelper?.WriteLine($"the next start was ready after {second.TimeToReady.TotalSeconds:0.0} s; all gone {stopping.Elapsed.TotalSeconds:0.0} s after SIGTERM");
+        File.Exists(Path.Combine(Data, "postmaster.pid")).ShouldBeFalse("PostgreSQL shut down cleanly");
     }
 
     public void Dispose()
