@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using Conversations.AppHost.Postgres;
+using Conversations.Testing.Postgres;
 using Conversations.Gateway.Auth;
 using Conversations.RealtimeEngine;
 using Conversations.Silo;

@@ -1,66 +1,49 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
-using System.Text.RegularExpressions;
-using Conversations.AppHost.Hosting;
 using Conversations.Testing;
 
 namespace Conversations.AppHost.Tests;
 
-/// <summary>The real AppHost run as <c>dotnet Conversations.AppHost.dll</c> on free ports, its output captured line by line.</summary>
-internal sealed partial class AppHostProcess : IDisposable
+/// <summary>The built AppHost run as its own process, as scripts/run.sh runs it (so it can be signalled and killed), output captured.</summary>
+internal sealed class AppHostProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    private AppHostProcess(Process process, AppHostPorts ports)
-    {
-        _process = process;
-        Ports = ports;
-    }
-
-    public AppHostPorts Ports { get; }
+    private AppHostProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
 
     public string Output => string.Join('\n', _lines);
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>From the start until the ready banner.</summary>
+    public TimeSpan TimeToReady { get; private set; }
 
-    public int ExitCode => _process.ExitCode;
-
-    public static AppHostProcess Start(AppHostPorts ports, string dataDirectory)
+    public static AppHostProcess Start(StackPorts ports, string dataDirectory)
     {
         var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var dll = Path.Combine(Repository.Root, "AppHost", "bin", configuration, "net10.0", "Conversations.AppHost.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "AppHost", "bin", configuration, "net10.0", "Conversations.AppHost"))
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in new[]
-        {
-            dll, "--silo-port", ports.Silo.ToString(CultureInfo.InvariantCulture), "--engine-port", ports.Engine.ToString(CultureInfo.InvariantCulture),
-            "--postgres-port", ports.Postgres.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory, "--configuration", configuration,
-        })
+        foreach (var argument in ports.Arguments(silos: 1, dataDirectory))
         {
             start.ArgumentList.Add(argument);
         }
 
-        // Whatever the test runner's environment holds, this AppHost starts its own server and talks to its own engine.
-        foreach (var variable in new[] { "ConnectionStrings__postgres", "OPENAI_API_KEY", "Upstream__Endpoint", "Upstream__ApiKey", "OTEL_EXPORTER_OTLP_ENDPOINT" })
-        {
-            start.Environment.Remove(variable);
-        }
-
+        // As scripts/run.sh sets them; whatever the runner's environment holds, this AppHost runs its own server and engine.
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         start.Environment["NO_COLOR"] = "1";
+        start.Environment.Remove("ConnectionStrings__postgres");
+        start.Environment.Remove("OPENAI_API_KEY");
         var process = new Process { StartInfo = start };
-        var host = new AppHostProcess(process, ports);
+        var host = new AppHostProcess(process);
         process.OutputDataReceived += (_, e) => host.Add(e.Data);
         process.ErrorDataReceived += (_, e) => host.Add(e.Data);
         process.Start();
@@ -69,26 +52,26 @@ internal sealed partial class AppHostProcess : IDisposable
         return host;
     }
 
-    public Task WaitUntilReadyAsync() => Eventually.UntilAsync(
-        () => _lines.Any(l => l.Contains("Press Ctrl+C to stop everything", StringComparison.Ordinal)) || _process.HasExited,
-        TimeSpan.FromSeconds(90),
-        "the AppHost prints its banner");
-
-    /// <summary>Pids of the children it started, read from its "started X (pid N)" lines.</summary>
-    public IReadOnlyDictionary<string, int> Children() => _lines
-        .Select(l => StartedLine().Match(l))
-        .Where(m => m.Success)
-        .ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+    public async Task WaitUntilReadyAsync()
+    {
+        await Eventually.UntilAsync(
+            () => _lines.Any(l => l.Contains("Press Ctrl+C to stop everything", StringComparison.Ordinal)) || _process.HasExited,
+            TimeSpan.FromMinutes(2),
+            "the AppHost prints its ready banner");
+        _process.HasExited.ShouldBeFalse(Output);
+        TimeToReady = _clock.Elapsed;
+    }
 
     public void Signal(string signal)
     {
-        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        await _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
         return _process.ExitCode;
     }
 
@@ -102,27 +85,22 @@ internal sealed partial class AppHostProcess : IDisposable
         _process.Dispose();
     }
 
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Conversations.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Conversations.sln not found above the test's folder.");
+    }
+
     private void Add(string? line)
     {
         if (line is not null)
         {
             _lines.Enqueue(line);
         }
-    }
-
-    [GeneratedRegex(@"started (?<name>\S+) \(pid (?<pid>\d+)\)")]
-    private static partial Regex StartedLine();
-}
-
-/// <summary>Free loopback ports for one AppHost run (silo 0, engine, PostgreSQL).</summary>
-internal sealed record AppHostPorts(int Silo, int Engine, int Postgres)
-{
-    public static AppHostPorts Free() => new(FreePort(), FreePort(), FreePort());
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

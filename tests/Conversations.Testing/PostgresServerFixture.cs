@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Conversations.AppHost.Postgres;
+using Conversations.Testing.Postgres;
 using Npgsql;
 using Xunit;
 

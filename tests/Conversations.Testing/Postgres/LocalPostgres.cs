@@ -1,10 +1,9 @@
-using Conversations.AppHost.Processes;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Conversations.AppHost.Postgres;
+namespace Conversations.Testing.Postgres;
 
 /// <summary>A PostgreSQL server run from the machine's own binaries (initdb, pg_ctl), owned by this process.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Conversations.AppHost.Processes;
+namespace Conversations.Testing.Postgres;
 
 /// <summary>Runs a short command to completion and collects what it printed.</summary>
 public static class Command
