@@ -67,7 +67,8 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
-                .AddProcessor(new BackgroundDatabaseSpans()));
+                .AddProcessor(new BackgroundDatabaseSpans())
+                .AddProcessor(new PerFrameSpans()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

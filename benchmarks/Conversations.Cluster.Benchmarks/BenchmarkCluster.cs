@@ -62,6 +62,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
                 web.UseEnvironment("Development");
                 web.UseUrls(url.ToString());
                 web.UseSetting("ConnectionStrings:postgres", database);
+                web.UseSetting("Auth:SigningKey", SigningKey);
                 web.UseSetting("Upstream:Endpoint", engine.OpenAIEndpoint.ToString());
                 web.UseSetting("Orleans:Name", $"bench-{i}");
                 web.UseSetting("Orleans:Endpoints:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -76,6 +77,9 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
 
         return new BenchmarkCluster(postgres, engine, silos, urls, database);
     }
+
+    /// <summary>The key the benchmark's silos sign tokens with.</summary>
+    private const string SigningKey = "benchmark-only-signing-key-of-the-cluster-silos-0123456789";
 
     public string Token(string user)
     {

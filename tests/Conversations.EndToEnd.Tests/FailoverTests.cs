@@ -11,7 +11,7 @@ public sealed class FailoverTests(PostgresServerFixture postgres, EngineFixture 
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["Conversations__QuotaTickInterval"] = "00:00:01",
-        ["Auth__SigningKey"] = "development-only-signing-key-change-me-0123456789",
+        ["Auth__SigningKey"] = TestSilo.SigningKey,
     };
 
     private static readonly Conversations.Gateway.Auth.AuthOptions Auth = new() { SigningKey = Settings["Auth__SigningKey"] };
