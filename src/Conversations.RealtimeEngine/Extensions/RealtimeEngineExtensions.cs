@@ -2,6 +2,7 @@ using Conversations.RealtimeEngine.Compute;
 using Conversations.RealtimeEngine.Configuration;
 using Conversations.RealtimeEngine.Recognition;
 using Conversations.RealtimeEngine.Sessions;
+using Conversations.RealtimeEngine.Speech;
 using Conversations.RealtimeEngine.Synthesis;
 using Conversations.RealtimeEngine.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -39,11 +40,12 @@ public static class RealtimeEngineExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>GET /v1/realtime</c> (WebSocket, OpenAI Realtime protocol).</summary>
+    /// <summary>Maps <c>GET /v1/realtime</c> (WebSocket, OpenAI Realtime protocol) and <c>POST /v1/audio/speech</c> (text-to-speech).</summary>
     public static WebApplication MapRealtimeEngine(this WebApplication app)
     {
         app.UseWebSockets();
         app.MapGet("/v1/realtime", RealtimeEndpoint.HandleAsync).WithName("RealtimeSession");
+        app.MapPost("/v1/audio/speech", SpeechEndpoint.HandleAsync).WithName("Speech");
         return app;
     }
 }

@@ -45,7 +45,8 @@ internal static partial class RealtimeEndpoint
         await session.RunAsync(context.RequestAborted);
     }
 
-    private static bool Authorized(HttpContext context, string key)
+    /// <summary>Whether the request carries the engine's key (bearer header, or the browsers' subprotocol form).</summary>
+    internal static bool Authorized(HttpContext context, string key)
     {
         var header = context.Request.Headers.Authorization.ToString();
         var offered = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : string.Empty;
