@@ -29,7 +29,11 @@ public sealed class RawSocket : IAsyncDisposable
 
     public Task Closed => _receiving;
 
-    public static async Task<RawSocket> ConnectAsync(Uri baseUrl, string query, string? token, params string[] subprotocols)
+    public static Task<RawSocket> ConnectAsync(Uri baseUrl, string query, string? token, params string[] subprotocols) =>
+        ConnectToAsync(baseUrl, "/v1/realtime", query, token, subprotocols);
+
+    /// <summary>A socket to another WebSocket endpoint of the silo (the supervisors' <c>/v1/supervise</c>).</summary>
+    public static async Task<RawSocket> ConnectToAsync(Uri baseUrl, string path, string query, string? token, params string[] subprotocols)
     {
         var socket = new ClientWebSocket();
         foreach (var protocol in subprotocols)
@@ -42,7 +46,7 @@ public sealed class RawSocket : IAsyncDisposable
             socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
         }
 
-        var uri = new UriBuilder(baseUrl) { Scheme = "ws", Path = "/v1/realtime", Query = query }.Uri;
+        var uri = new UriBuilder(baseUrl) { Scheme = "ws", Path = path, Query = query }.Uri;
         await socket.ConnectAsync(uri, CancellationToken.None);
         return new RawSocket(socket);
     }

@@ -25,6 +25,20 @@ public interface IConversationGrain : IGrainWithStringKey
     Task SetSummaryAsync(string summary);
 
     /// <summary>
+    /// Joins a supervisor to the conversation and yields what it sees: a <c>supervision.state</c> event, the transcript
+    /// (after <see cref="SupervisorJoin.ResumeFromSeq"/>, then live, both sides), the user's and the character's audio
+    /// if asked, and the state again whenever it changes. The user's experience does not change while supervisors
+    /// only listen. Cancelling the enumeration is the supervisor leaving.
+    /// </summary>
+    IAsyncEnumerable<ServerEvent> SuperviseAsync(SupervisorJoin join, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// One frame from a joined supervisor: <c>supervisor.take_over</c>, <c>supervisor.hand_back</c>,
+    /// <c>supervisor.say</c> {text}, <c>supervisor.audio.done</c>, or binary PCM16 from its microphone.
+    /// </summary>
+    Task SupervisorSendAsync(ClientFrame frame);
+
+    /// <summary>
     /// Its silo is leaving: tells the attached client to reconnect (1013), charges the clock and deactivates, so the
     /// conversation resumes on another silo. A silo calls it on its own conversations before it stops serving.
     /// </summary>

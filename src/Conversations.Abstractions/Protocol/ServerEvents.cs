@@ -50,6 +50,10 @@ public static class ServerEvents
             w.WriteString("text"u8, entry.Text);
             w.WriteString("at"u8, entry.At);
             WriteNullable(w, "item_id"u8, entry.ItemId);
+            if (entry.SpeakerId is not null)
+            {
+                w.WriteString("speaker_id"u8, entry.SpeakerId);
+            }
         });
 
     /// <summary><c>conversations.ended</c>.</summary>

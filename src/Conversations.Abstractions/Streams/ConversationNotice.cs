@@ -17,4 +17,5 @@ public sealed record TranscriptNotice(
     [property: Id(1)] string Role,
     [property: Id(2)] string Text,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] string? ItemId);
+    [property: Id(4)] string? ItemId,
+    [property: Id(5)] string? SpeakerId = null);

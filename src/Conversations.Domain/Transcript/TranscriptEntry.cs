@@ -18,7 +18,8 @@ public enum Speaker
 
 /// <summary>One durable line of a conversation's transcript, ordered by <paramref name="Seq"/>.</summary>
 /// <param name="ItemId">The upstream conversation item it came from, when there is one.</param>
-public sealed record TranscriptEntry(long Seq, Speaker Role, string Text, DateTimeOffset At, string? ItemId);
+/// <param name="SpeakerId">Who said it, for a supervisor's entries (the supervisor's user id).</param>
+public sealed record TranscriptEntry(long Seq, Speaker Role, string Text, DateTimeOffset At, string? ItemId, string? SpeakerId = null);
 
 /// <summary>Wire names of <see cref="Speaker"/>: "user", "assistant", "tool", "supervisor".</summary>
 public static class SpeakerNames

@@ -7,11 +7,18 @@ using Microsoft.Extensions.Logging;
 namespace Conversations.Gateway.Realtime;
 
 /// <summary>
-/// One client WebSocket relayed to its conversation grain, wherever the grain lives: frames go in as awaited grain
-/// calls (in order; a busy conversation slows its client down), server events come out of the grain's
-/// <see cref="IConversationGrain.AttachAsync"/> enumeration and are sent as they arrive, each send bounded in time.
+/// One WebSocket relayed to its conversation grain, wherever the grain lives: frames go in as awaited grain calls (in
+/// order; a busy conversation slows its client down), server events come out of a grain enumeration
+/// (<see cref="IConversationGrain.AttachAsync"/> for a client, <see cref="IConversationGrain.SuperviseAsync"/> for a
+/// supervisor) and are sent as they arrive, each send bounded in time.
 /// </summary>
-internal sealed class RealtimeConnection(WebSocket socket, IConversationGrain grain, AttachRequest request, GatewayOptions settings, ILogger logger)
+internal sealed class RealtimeConnection(
+    WebSocket socket,
+    string conversationId,
+    Func<CancellationToken, IAsyncEnumerable<ServerEvent>> events,
+    Func<ReadOnlyMemory<byte>, bool, Task> send,
+    GatewayOptions settings,
+    ILogger logger)
 {
     private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(200);
     private readonly SemaphoreSlim _sending = new(1, 1);
@@ -23,16 +30,16 @@ internal sealed class RealtimeConnection(WebSocket socket, IConversationGrain gr
     {
         using var leaving = drained.Register(() => _ = CloseQuietlyAsync(CloseCodes.TryAgain, "node shutting down; reconnect to resume"));
         _aborted = aborted;
-        using var send = _send = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        using var sendCancellation = _send = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var events = await AttachAsync(stop.Token);
-        if (events is null)
+        var attached = await AttachAsync(stop.Token);
+        if (attached is null)
         {
             return;
         }
 
         var receiving = ReceiveFramesAsync(stop.Token);
-        var sending = SendEventsAsync(events, stop.Token);
+        var sending = SendEventsAsync(attached, stop.Token);
         if (await Task.WhenAny(receiving, sending) == receiving)
         {
             // The client left (or broke a limit): end the enumeration, which detaches it from the conversation.
@@ -72,41 +79,41 @@ internal sealed class RealtimeConnection(WebSocket socket, IConversationGrain gr
         var deadline = DateTime.UtcNow + settings.AttachRetryWindow;
         while (true)
         {
-            var events = grain.AttachAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var stream = events(cancellationToken).GetAsyncEnumerator(cancellationToken);
             try
             {
-                if (await events.MoveNextAsync())
+                if (await stream.MoveNextAsync())
                 {
-                    return new FirstThen(events);
+                    return new FirstThen(stream);
                 }
 
-                await events.DisposeAsync();
+                await stream.DisposeAsync();
                 await RefuseAsync(CloseCodes.TryAgain, "server_error", "conversation_busy", "The conversation is moving between nodes; reconnect to resume.");
                 return null;
             }
             catch (ConversationNotFoundException)
             {
-                await events.DisposeAsync();
-                await RefuseAsync(CloseCodes.UnknownConversation, "invalid_request_error", "conversation_not_found", $"There is no conversation '{grain.GetPrimaryKeyString()}'.");
+                await stream.DisposeAsync();
+                await RefuseAsync(CloseCodes.UnknownConversation, "invalid_request_error", "conversation_not_found", $"There is no conversation '{conversationId}'.");
                 return null;
             }
             catch (ConversationEndedException)
             {
-                await events.DisposeAsync();
+                await stream.DisposeAsync();
                 await RefuseAsync(CloseCodes.ConversationEnded, "invalid_request_error", "conversation_ended", "The conversation has ended.");
                 return null;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                await DisposeQuietlyAsync(events);
+                await DisposeQuietlyAsync(stream);
                 if (DateTime.UtcNow >= deadline)
                 {
-                    logger.LogWarning(e, "Attaching to {Conversation} failed for {Window}; asking the client to reconnect", grain.GetPrimaryKeyString(), settings.AttachRetryWindow);
+                    logger.LogWarning(e, "Attaching to {Conversation} failed for {Window}; asking the client to reconnect", conversationId, settings.AttachRetryWindow);
                     await RefuseAsync(CloseCodes.TryAgain, "server_error", "conversation_busy", "The conversation is moving between nodes; reconnect to resume.");
                     return null;
                 }
 
-                logger.LogDebug(e, "Attaching to {Conversation} failed; retrying", grain.GetPrimaryKeyString());
+                logger.LogDebug(e, "Attaching to {Conversation} failed; retrying", conversationId);
                 await Task.Delay(RetryEvery, cancellationToken);
             }
         }
@@ -151,7 +158,7 @@ internal sealed class RealtimeConnection(WebSocket socket, IConversationGrain gr
         catch (Exception e)
         {
             // The conversation's silo went away (or the grain failed): the client reconnects and resumes elsewhere.
-            logger.LogInformation(e, "The event stream of {Conversation} ended", grain.GetPrimaryKeyString());
+            logger.LogInformation(e, "The event stream of {Conversation} ended", conversationId);
             await CloseQuietlyAsync(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
         }
         finally
@@ -214,16 +221,15 @@ internal sealed class RealtimeConnection(WebSocket socket, IConversationGrain gr
                     continue;
                 }
 
-                var frame = new ClientFrame(request.ConnectionId, buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
                 try
                 {
-                    await grain.SendAsync(frame);
+                    await send(buffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
                 }
                 catch (Exception e)
                 {
                     // The call may still run later: its buffer is left to the garbage collector, never reused.
                     buffer = [];
-                    logger.LogInformation(e, "A frame for {Conversation} could not be delivered", grain.GetPrimaryKeyString());
+                    logger.LogInformation(e, "A frame for {Conversation} could not be delivered", conversationId);
                     await CloseQuietlyAsync(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
                     return;
                 }

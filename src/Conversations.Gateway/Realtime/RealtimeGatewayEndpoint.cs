@@ -86,7 +86,14 @@ public static class RealtimeGatewayEndpoint
 
             var attach = (Resolution.Attach)resolution;
             var request = new AttachRequest(Guid.NewGuid(), user.Id, resumeFrom, binary);
-            var connection = new RealtimeConnection(socket, grains.GetGrain<IConversationGrain>(attach.ConversationId), request, settings, logger);
+            var grain = grains.GetGrain<IConversationGrain>(attach.ConversationId);
+            var connection = new RealtimeConnection(
+                socket,
+                attach.ConversationId,
+                cancellationToken => grain.AttachAsync(request, cancellationToken),
+                (data, isBinary) => grain.SendAsync(new ClientFrame(request.ConnectionId, data, isBinary)),
+                settings,
+                logger);
             await connection.RunAsync(drain.Drained, http.RequestAborted);
         }
         finally

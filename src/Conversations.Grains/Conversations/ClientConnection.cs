@@ -11,15 +11,15 @@ namespace Conversations.Grains.Conversations;
 /// drains through <see cref="IConversationGrain.AttachAsync"/>, and the transcript cursor that makes every durable
 /// entry reach it exactly once. The grain never waits on a slow client: one that lets the queue fill is closed (1008).
 /// </summary>
-internal sealed class ClientConnection(AttachRequest request, int capacity, long sentSeq)
+internal sealed class ClientConnection(Guid id, bool binaryAudio, int capacity, long sentSeq)
 {
     private readonly Channel<ServerEvent> _events = Channel.CreateUnbounded<ServerEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private List<TranscriptEntry>? _held;
     private int _queued;
 
-    public Guid Id => request.ConnectionId;
+    public Guid Id => id;
 
-    public bool BinaryAudio => request.BinaryAudio;
+    public bool BinaryAudio => binaryAudio;
 
     /// <summary>The last transcript seq this client has been sent (or was told it has).</summary>
     public long SentSeq { get; private set; } = sentSeq;

@@ -64,6 +64,7 @@ public sealed partial class ConversationGrain
         var buffer = ArrayPool<byte>.Shared.Rent(UpstreamEvents.MaxAppendAudioLength(frame.Data.Length));
         try
         {
+            SendAudioToSupervisors(SupervisorAudio.User, "user", frame.Data.Span);
             var length = UpstreamEvents.WriteAppendAudio(frame.Data.Span, buffer);
             await SendUpstreamAsync(client, new BinaryData(buffer.AsMemory(0, length)), eventId: null);
         }
@@ -80,6 +81,13 @@ public sealed partial class ConversationGrain
         switch (AudioAppendReader.TryRead(frame.Data.Span, _upstreamBuffer, out var appendError))
         {
             case AudioAppendOutcome.Valid:
+                if (_supervisors.Count > 0)
+                {
+                    var written = _upstreamBuffer.WrittenSpan;
+                    var audio = written[(written.LastIndexOf("\"audio\":\""u8) + 9)..^2];
+                    SendBase64AudioToSupervisors(SupervisorAudio.User, "user", audio);
+                }
+
                 await SendUpstreamAsync(client, new BinaryData(_upstreamBuffer.WrittenMemory), eventId: null);
                 return;
             case AudioAppendOutcome.Invalid:
@@ -118,6 +126,12 @@ public sealed partial class ConversationGrain
 
     private async Task CreateResponseAsync(ClientConnection client, ResponseCreate create)
     {
+        if (_lead is not null)
+        {
+            client.SendJson(ServerEvents.InvalidRequest("taken_over", "A human counsellor is leading the conversation; the AI answers again when they hand it back.", create.EventId));
+            return;
+        }
+
         if (_pendingSafetyText is not null)
         {
             // The answer to an utterance that raised level 3 is the safety message.

@@ -78,11 +78,24 @@ public sealed partial class ConversationGrain
         _clockCarry -= seconds * Stopwatch.Frequency;
         var (conversation, tier, period) = (_record, _tier, UsagePeriod.For(time.GetUtcNow()));
         var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{conversation.Epoch}:{++_charges}");
+        if (_lead is not null)
+        {
+            // A human leads: the time is recorded apart and the tier's AI time is not consumed.
+            _journal.Append((tx, ct) => UsageStore.RecordHumanTimeAsync(tx, conversation, seconds, key, period, ct), recorded =>
+            {
+                if (recorded is not null)
+                {
+                    _record = _record with { HumanSeconds = recorded.HumanSeconds };
+                }
+            });
+            return;
+        }
+
         _journal.Append((tx, ct) => UsageStore.ChargeTimeAsync(tx, conversation, tier, seconds, key, period, silo.Id, ct), charge =>
         {
             if (charge is not null)
             {
-                _record = charge.Conversation;
+                _record = _record with { UsedSeconds = charge.Conversation.UsedSeconds, CostUsd = charge.Conversation.CostUsd };
                 _notices.Feed("quota");
                 ApplyQuota(charge.Decision, charge.Ledger);
             }
@@ -187,8 +200,9 @@ public sealed partial class ConversationGrain
             SendEmergency(client);
         }
 
-        if (level.Value >= 3)
+        if (level.Value >= 3 && _lead is null)
         {
+            // (While a human counsellor leads, they answer; the AI's safety message is for the AI's answers.)
             _pendingSafetyText = resources.SafetyMessage(level.Category, _character.Language, conversationOptions.Value.Locale);
             if (_activeResponseId is not null && !_ownResponses.ContainsKey(_activeResponseId))
             {
@@ -397,7 +411,7 @@ public sealed partial class ConversationGrain
                 return;
             }
 
-            _record = charged.Conversation;
+            _record = _record with { UsedSeconds = charged.Conversation.UsedSeconds, CostUsd = charged.Conversation.CostUsd };
             _notices.Feed("usage");
             metrics.DollarsSpent.Add((double)dollars);
             if (dollars > 0m || charged.Decision is QuotaDecision.End)

@@ -51,7 +51,7 @@ public sealed partial class ConversationGrain
             _upstream = session;
             _upstreamLifetime = new CancellationTokenSource();
             _ = PumpUpstreamAsync(session, _upstreamLifetime.Token);
-            await session.SendAsync(UpstreamEvents.SessionUpdate(_character, upstreamOptions.Value.TranscriptionModel, _emergency.Value is 1 or 2 ? EmergencyGuidance.For(_emergency) : null));
+            await session.SendAsync(SessionUpdateNow());
             await SeedTranscriptAsync(session);
             return true;
         }
@@ -214,6 +214,7 @@ public sealed partial class ConversationGrain
             _sentAudio.Add(header.ItemId, length - (base64.EndsWith("=="u8) ? 2 : base64.EndsWith("="u8) ? 1 : 0));
         }
 
+        SendBase64AudioToSupervisors(Abstractions.Conversations.SupervisorAudio.Assistant, "assistant", base64);
         var client = _client;
         if (client is null)
         {

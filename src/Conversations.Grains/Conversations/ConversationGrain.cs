@@ -11,6 +11,7 @@ using Conversations.Domain.Transcript;
 using Conversations.Grains.Hosting;
 using Conversations.Grains.Persistence;
 using Conversations.Grains.Policies;
+using Conversations.Grains.Supervision;
 using Conversations.Grains.Telemetry;
 using Conversations.Grains.Upstream;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,7 @@ public sealed partial class ConversationGrain(
     CrisisResources resources,
     ModerationScreen moderation,
     ConversationSummarizer summarizer,
+    SupervisorVoice voice,
     AlertSignal alertSignal,
     UpstreamConnector connector,
     IOptions<UpstreamOptions> upstreamOptions,
@@ -85,6 +87,7 @@ public sealed partial class ConversationGrain(
         _tier = tiers.Resolve(_record.Tier);
         _emergency = EmergencyLevel.FromStored(_record.EmergencyLevel, EmergencyCategoryNames.ParseWireName(_record.EmergencyCategory));
         _lastSeq = _durableSeq = await store.LastSeqAsync(_record.Id, cancellationToken);
+        RestoreLead();
         var tick = conversationOptions.Value.QuotaTickInterval;
         this.RegisterGrainTimer(QuotaTickAsync, new GrainTimerCreationOptions(tick, tick) { Interleave = true, KeepAlive = false });
         metrics.ActiveConversations.Add(1);
@@ -108,6 +111,7 @@ public sealed partial class ConversationGrain(
             MarkAttached(false);
         }
 
+        CloseSupervisors(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
         await CloseUpstreamAsync();
         try
         {
@@ -123,7 +127,7 @@ public sealed partial class ConversationGrain(
 
     public async IAsyncEnumerable<ServerEvent> AttachAsync(AttachRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var connection = new ClientConnection(request, conversationOptions.Value.ClientQueueCapacity, Math.Min(request.ResumeFromSeq ?? _durableSeq, _durableSeq));
+        var connection = new ClientConnection(request.ConnectionId, request.BinaryAudio, conversationOptions.Value.ClientQueueCapacity, Math.Min(request.ResumeFromSeq ?? _durableSeq, _durableSeq));
         await OpenAsync(connection, request);
         try
         {
@@ -192,8 +196,9 @@ public sealed partial class ConversationGrain(
         else
         {
             StartClock();
-            DelayDeactivation(Timeout.InfiniteTimeSpan); // Kept while a client is attached, however quiet.
         }
+
+        KeepWhileAttended();
 
         connection.BeginReplay();
         var sessionKnown = _sessionCreated is not null; // Otherwise the new upstream's own session.created reaches this client.
@@ -234,6 +239,12 @@ public sealed partial class ConversationGrain(
         }
 
         connection.SendJson(ServerEvents.Attached(resumed, Id, _character.Id, MaxDurationSeconds, _durableSeq, silo.Id));
+        if (_lead is not null)
+        {
+            connection.SendJson(HumanJoined());
+        }
+
+        PublishSupervisionState();
         if (_emergency.Value >= 2)
         {
             SendEmergency(connection);
@@ -258,7 +269,8 @@ public sealed partial class ConversationGrain(
         LeaveUserPlace();
         MarkAttached(false);
         Publish("detached", _ => { });
-        DelayDeactivation(TimeSpan.Zero);
+        PublishSupervisionState();
+        KeepWhileAttended();
     }
 
     public async Task EndAsync(string reason)
@@ -310,6 +322,7 @@ public sealed partial class ConversationGrain(
             client.Close(CloseCodes.Normal, "conversation ended");
         }
 
+        CloseSupervisors(CloseCodes.Normal, "conversation ended");
         await CloseUpstreamAsync();
 
         // Collected when idle, not at once: the client's last calls (reading the close, disposing its stream) still reach this activation.
@@ -327,6 +340,7 @@ public sealed partial class ConversationGrain(
             MarkAttached(false);
         }
 
+        CloseSupervisors(CloseCodes.TryAgain, "node shutting down; reconnect to resume");
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
@@ -345,10 +359,10 @@ public sealed partial class ConversationGrain(
     }
 
     /// <summary>Appends a transcript entry; it is announced (client, stream) once durable, in seq order.</summary>
-    private TranscriptEntry AppendTranscript(Speaker role, string text, string? itemId)
+    private TranscriptEntry AppendTranscript(Speaker role, string text, string? itemId, string? speakerId = null)
     {
         using var activity = ConversationActivities.Start("transcript.append", Id);
-        var entry = new TranscriptEntry(++_lastSeq, role, text, time.GetUtcNow(), itemId);
+        var entry = new TranscriptEntry(++_lastSeq, role, text, time.GetUtcNow(), itemId, speakerId);
         activity?.SetTag("transcript.seq", entry.Seq);
         var assessment = role is Speaker.User or Speaker.Tool ? Screen(entry) : null; // Whatever a client gives the model.
         var raise = assessment is not null && _emergency.IsRaisedBy(assessment) ? _emergency.Raise(assessment) : (EmergencyLevel?)null;
@@ -363,6 +377,11 @@ public sealed partial class ConversationGrain(
             {
                 _durableSeq = entry.Seq;
                 _client?.SendTranscript(entry);
+                foreach (var supervisor in _supervisors.Values)
+                {
+                    supervisor.Connection.SendTranscript(entry);
+                }
+
                 _notices.Transcript(entry);
                 if (raise is not null)
                 {
@@ -391,6 +410,15 @@ public sealed partial class ConversationGrain(
             DetachedAt = saved.DetachedAt,
         });
 
+    /// <summary>Closes every supervisor's socket (they join again wherever the conversation goes next).</summary>
+    private void CloseSupervisors(int code, string reason)
+    {
+        foreach (var supervisor in _supervisors.Values)
+        {
+            supervisor.Connection.Close(code, reason);
+        }
+    }
+
     /// <summary>Gives back this conversation's place among the user's attached conversations (the tier's cap).</summary>
     private void LeaveUserPlace() => Run(GrainFactory.GetGrain<IUserGrain>(_record.UserId).DetachAsync(Id), "leaving the user's attached conversations");
 
@@ -405,6 +433,7 @@ public sealed partial class ConversationGrain(
         }
 
         _clockMark = 0;
+        CloseSupervisors(CloseCodes.TryAgain, "conversation moved; reconnect to resume");
         Run(CloseUpstreamAsync(), "closing the upstream of a halted activation");
         DeactivateOnIdle();
     }

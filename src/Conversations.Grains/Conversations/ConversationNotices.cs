@@ -20,7 +20,7 @@ internal sealed class ConversationNotices(IStreamProvider streams, string conver
     private bool _running;
 
     public void Transcript(TranscriptEntry entry) =>
-        Enqueue(_transcript, new ConversationNotice(conversationId, "transcript", new TranscriptNotice(entry.Seq, entry.Role.WireName(), entry.Text, entry.At, entry.ItemId)));
+        Enqueue(_transcript, new ConversationNotice(conversationId, "transcript", new TranscriptNotice(entry.Seq, entry.Role.WireName(), entry.Text, entry.At, entry.ItemId, entry.SpeakerId)));
 
     /// <summary>Wakes feed readers; one queued wake-up covers everything committed before it is sent.</summary>
     public void Feed(string kind)

@@ -31,6 +31,9 @@ internal sealed class OutputAudioLedger
         _bytesByItem[_current] += bytes;
     }
 
+    /// <summary>The item audio was last sent for.</summary>
+    public string? CurrentItem => _current;
+
     /// <summary>Milliseconds of audio sent for the item, or null if unknown.</summary>
     public long? SentMilliseconds(string itemId) => _bytesByItem.TryGetValue(itemId, out var bytes) ? bytes / BytesPerMillisecond : null;
 }

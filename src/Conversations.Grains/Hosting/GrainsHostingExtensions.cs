@@ -69,6 +69,8 @@ public static class GrainsHostingExtensions
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<UsageStore>();
         services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<SupervisionStore>();
+        services.TryAddSingleton<Supervision.SupervisorVoice>();
         services.TryAddSingleton<EventFeed>();
         services.TryAddSingleton<FeedFollower>();
         services.TryAddSingleton<TranscriptFollower>();

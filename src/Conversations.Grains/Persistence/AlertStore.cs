@@ -44,7 +44,7 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, SiloIdentity silo)
             }
 
             updated = ConversationStore.ReadRecord(reader);
-            raised = reader.GetBoolean(20);
+            raised = reader.GetBoolean(ConversationStore.ColumnCount);
         }
 
         if (raised)

@@ -3,6 +3,8 @@ namespace Conversations.Grains.Persistence;
 /// <summary>A conversation row as stored.</summary>
 /// <param name="Epoch">Raised by every activation that claims the conversation: the activation's ETag for its writes.</param>
 /// <param name="Attached">A client is attached (as of the last activation's last write); <paramref name="Silo"/> serves it.</param>
+/// <param name="LedBy">The supervisor leading the conversation now (the AI is silent), since <paramref name="LedSince"/> and transcript seq <paramref name="LedSinceSeq"/>.</param>
+/// <param name="HumanSeconds">Time led by a human, recorded apart from the tier's AI time.</param>
 public sealed record ConversationRecord(
     string Id,
     string UserId,
@@ -23,7 +25,11 @@ public sealed record ConversationRecord(
     bool Attached,
     string? Silo,
     DateTimeOffset? AttachedAt,
-    DateTimeOffset? DetachedAt);
+    DateTimeOffset? DetachedAt,
+    string? LedBy,
+    DateTimeOffset? LedSince,
+    long? LedSinceSeq,
+    decimal HumanSeconds);
 
 /// <summary>Where a conversation is in its life.</summary>
 public enum ConversationStatus

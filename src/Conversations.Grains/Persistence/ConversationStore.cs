@@ -15,7 +15,10 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
 {
     internal const string Columns =
         "id, user_id, character_id, tier, status, created_at, ended_at, end_reason, used_seconds, cost_usd, emergency_level, emergency_category, "
-        + "flagged, summary, version, epoch, attached, silo, attached_at, detached_at";
+        + "flagged, summary, version, epoch, attached, silo, attached_at, detached_at, led_by, led_since, led_since_seq, human_seconds";
+
+    /// <summary>How many columns <see cref="Columns"/> lists (the index of whatever a query selects after them).</summary>
+    internal const int ColumnCount = 24;
 
     /// <summary>A new conversation id: <c>conv_</c> and 24 random hex digits.</summary>
     public static string NewId() => "conv_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -71,7 +74,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<TranscriptEntry>> ReadTranscriptAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT seq, role, text, at, item_id FROM transcript_entries WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+            "SELECT seq, role, text, at, item_id, speaker_id FROM transcript_entries WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
         command.Parameters.AddWithValue(conversationId);
         command.Parameters.AddWithValue(afterSeq);
         command.Parameters.AddWithValue(limit);
@@ -84,7 +87,8 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
                 SpeakerNames.TryParse(reader.GetString(1), out var role) ? role : Speaker.Assistant,
                 reader.GetString(2),
                 reader.GetFieldValue<DateTimeOffset>(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4)));
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return entries;
@@ -104,7 +108,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
     public static async Task<bool> AppendTranscriptAsync(NpgsqlTransaction transaction, string conversationId, TranscriptEntry entry, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            INSERT INTO transcript_entries (conversation_id, seq, role, text, item_id, at) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO transcript_entries (conversation_id, seq, role, text, item_id, at, speaker_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (conversation_id, seq) DO NOTHING
             """, transaction.Connection, transaction);
         command.Parameters.AddWithValue(conversationId);
@@ -113,6 +117,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(entry.Text);
         command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)entry.ItemId ?? DBNull.Value);
         command.Parameters.AddWithValue(entry.At);
+        command.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)entry.SpeakerId ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -234,5 +239,9 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         reader.GetBoolean(16),
         reader.IsDBNull(17) ? null : reader.GetString(17),
         reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
-        reader.IsDBNull(19) ? null : reader.GetFieldValue<DateTimeOffset>(19));
+        reader.IsDBNull(19) ? null : reader.GetFieldValue<DateTimeOffset>(19),
+        reader.IsDBNull(20) ? null : reader.GetString(20),
+        reader.IsDBNull(21) ? null : reader.GetFieldValue<DateTimeOffset>(21),
+        reader.IsDBNull(22) ? null : reader.GetInt64(22),
+        reader.GetDecimal(23));
 }

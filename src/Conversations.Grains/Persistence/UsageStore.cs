@@ -128,6 +128,37 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// In the activation's fenced transaction: records time a human led the conversation. It is kept apart — neither the
+    /// conversation's AI time nor the user's month is charged — and keyed like any charge, so a retry records it once.
+    /// </summary>
+    public static async Task<ConversationRecord?> RecordHumanTimeAsync(NpgsqlTransaction transaction, ConversationRecord conversation, long seconds, string chargeKey, UsagePeriod period, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        await using (var claim = new NpgsqlCommand(
+            "INSERT INTO time_charges (conversation_id, charge_key, user_id, period, seconds, human) VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT DO NOTHING",
+            connection,
+            transaction))
+        {
+            claim.Parameters.AddWithValue(conversation.Id);
+            claim.Parameters.AddWithValue(chargeKey);
+            claim.Parameters.AddWithValue(conversation.UserId);
+            claim.Parameters.AddWithValue(period.ToString());
+            claim.Parameters.AddWithValue(seconds);
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return null;
+            }
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            UPDATE conversations SET human_seconds = human_seconds + $2, version = version + 1 WHERE id = $1 RETURNING {ConversationStore.Columns}
+            """, connection, transaction);
+        command.Parameters.AddWithValue(conversation.Id);
+        command.Parameters.AddWithValue((decimal)seconds);
+        return await ConversationStore.ReadOneAsync(command, cancellationToken);
+    }
+
+    /// <summary>
     /// In the activation's fenced transaction: records one response's usage and its price, and adds the dollars to the
     /// conversation and the user's month. A response recorded before (same response id) is not charged twice: null.
     /// </summary>

@@ -20,6 +20,12 @@ public sealed class ConversationOptions
     /// <summary>How long a conversation without a client stays activated (its upstream session open) before it is collected.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The voice a supervisor's typed words are spoken in, told apart from every character's.</summary>
+    public string SupervisorVoice { get; set; } = "verse";
+
+    /// <summary>How long a leading supervisor's socket may be gone before the lead goes back to the AI (and the user is told).</summary>
+    public TimeSpan SupervisorReconnectGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A locale (e.g. <c>ko-KR</c>) for crisis resources when the character's language does not decide it.</summary>
     public string? Locale { get; set; }
 

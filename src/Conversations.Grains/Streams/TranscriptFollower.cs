@@ -49,7 +49,7 @@ public sealed class TranscriptFollower(ConversationStore store, IGrainFactory gr
                         if (notice.Seq == last + 1)
                         {
                             last = notice.Seq;
-                            yield return new TranscriptEntry(notice.Seq, SpeakerNames.TryParse(notice.Role, out var role) ? role : Speaker.Assistant, notice.Text, notice.At, notice.ItemId);
+                            yield return new TranscriptEntry(notice.Seq, SpeakerNames.TryParse(notice.Role, out var role) ? role : Speaker.Assistant, notice.Text, notice.At, notice.ItemId, notice.SpeakerId);
                         }
                         else if (notice.Seq > last + 1)
                         {

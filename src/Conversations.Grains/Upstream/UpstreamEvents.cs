@@ -13,19 +13,20 @@ public static class UpstreamEvents
     /// <c>session.update</c> with everything the server decides: instructions, voice, tools, VAD, transcription and
     /// PCM16 24 kHz in and out. Clients can change only the few fields <see cref="SessionUpdatePolicy"/> allows.
     /// </summary>
-    public static BinaryData SessionUpdate(Character character, string transcriptionModel, string? extraInstructions = null) =>
+    /// <param name="aiResponds">False while a human counsellor leads: user speech is still transcribed, but answers no more.</param>
+    public static BinaryData SessionUpdate(Character character, string transcriptionModel, string? extraInstructions = null, bool aiResponds = true) =>
         new BinaryData(ServerEvents.Write(w =>
         {
             w.WriteString("type"u8, "session.update"u8);
             w.WritePropertyName("session"u8);
-            WriteSession(w, character, transcriptionModel, extraInstructions, model: null);
+            WriteSession(w, character, transcriptionModel, extraInstructions, model: null, aiResponds);
         }));
 
     /// <summary>
     /// The character's realtime session object (GA shape): instructions, voice, tools, server VAD, input transcription,
     /// PCM16 24 kHz in and out. Used for <c>session.update</c> and for minting client secrets.
     /// </summary>
-    public static void WriteSession(Utf8JsonWriter w, Character character, string transcriptionModel, string? extraInstructions, string? model)
+    public static void WriteSession(Utf8JsonWriter w, Character character, string transcriptionModel, string? extraInstructions, string? model, bool aiResponds = true)
     {
         w.WriteStartObject();
         w.WriteString("type"u8, "realtime"u8);
@@ -50,8 +51,8 @@ public static class UpstreamEvents
         w.WriteNumber("threshold"u8, character.Vad.Threshold);
         w.WriteNumber("prefix_padding_ms"u8, character.Vad.PrefixPaddingMs);
         w.WriteNumber("silence_duration_ms"u8, character.Vad.SilenceDurationMs);
-        w.WriteBoolean("create_response"u8, true);
-        w.WriteBoolean("interrupt_response"u8, true);
+        w.WriteBoolean("create_response"u8, aiResponds);
+        w.WriteBoolean("interrupt_response"u8, aiResponds);
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteStartObject("output"u8);
