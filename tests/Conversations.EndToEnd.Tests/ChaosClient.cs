@@ -79,7 +79,7 @@ public sealed class ChaosClient(int index, string token, IReadOnlyList<Uri> node
                 DroppedAt = Stopwatch.GetTimestamp();
                 AnsweredAgainAt = null;
                 ReattachedAt = null;
-                await Task.Delay(200, CancellationToken.None);
+                await Task.Delay(100, CancellationToken.None); // An app's first, short reconnect backoff.
             }
         }
     }

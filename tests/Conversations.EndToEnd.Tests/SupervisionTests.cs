@@ -88,7 +88,8 @@ public sealed class SupervisionTests(PostgresServerFixture postgres, EngineFixtu
     [Fact]
     public async Task A_conversation_taken_over_stays_taken_over_when_it_moves_to_another_silo_and_the_supervisor_rejoins_there()
     {
-        var silos = await TestSilo.StartClusterAsync(postgres, engine, 2);
+        // A grace longer than a loaded machine takes to stop a silo: this test is about the lead surviving the move.
+        var silos = await TestSilo.StartClusterAsync(postgres, engine, 2, web => web.UseSetting("Conversations:SupervisorReconnectGrace", "00:01:00"));
         try
         {
             var supervisorToken = silos[0].TokenFor("counsellor-park", null, "supervisor");

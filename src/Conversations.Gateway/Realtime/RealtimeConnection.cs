@@ -20,7 +20,7 @@ internal sealed class RealtimeConnection(
     GatewayOptions settings,
     ILogger logger)
 {
-    private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim _sending = new(1, 1);
     private CancellationTokenSource _send = new();
     private CancellationToken _aborted;

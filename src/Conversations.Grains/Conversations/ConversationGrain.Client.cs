@@ -171,6 +171,11 @@ public sealed partial class ConversationGrain
     private async Task<bool> SendUpstreamAsync(ClientConnection client, BinaryData json, string? eventId)
     {
         var upstream = _upstream;
+        if (upstream is null && _client is not null && await EnsureUpstreamAsync())
+        {
+            upstream = _upstream; // A frame that came while the session was opening waits for it.
+        }
+
         if (upstream is null)
         {
             client.SendJson(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model is not connected; reconnect to resume.", eventId));

@@ -200,30 +200,16 @@ public sealed partial class ConversationGrain(
 
         KeepWhileAttended();
 
+        // The client hears at once that the conversation is back (what is durable, replayed); the upstream session
+        // opens right after, and frames sent meanwhile wait for it.
         connection.BeginReplay();
         var sessionKnown = _sessionCreated is not null; // Otherwise the new upstream's own session.created reaches this client.
-        if (!await EnsureUpstreamAsync())
-        {
-            if (ReferenceEquals(_client, connection))
-            {
-                connection.SendJson(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model could not be reached; try again shortly."));
-                connection.Close(CloseCodes.TryAgain, "upstream unavailable");
-            }
-
-            return;
-        }
-
-        if (!ReferenceEquals(_client, connection))
-        {
-            return; // Replaced while the upstream was opening.
-        }
-
         var resumed = _record.Status == ConversationStatus.Active;
         if (!resumed)
         {
             _record = _record with { Status = ConversationStatus.Active };
             var state = _record;
-            _journal.Append((tx, ct) => ConversationStore.SaveAsync(tx, state, ct), saved => _record = saved);
+            _journal.Append((tx, ct) => ConversationStore.SaveAsync(tx, state, ct), saved => _record = _record with { Status = saved.Status });
         }
 
         MarkAttached(true);
@@ -254,6 +240,11 @@ public sealed partial class ConversationGrain(
             ? await store.ReadTranscriptAsync(Id, after, int.MaxValue)
             : [];
         connection.EndReplay(replay);
+        if (!await EnsureUpstreamAsync() && ReferenceEquals(_client, connection))
+        {
+            connection.SendJson(ServerEvents.Error("server_error", "upstream_unavailable", "The conversation's model could not be reached; try again shortly."));
+            connection.Close(CloseCodes.TryAgain, "upstream unavailable");
+        }
     }
 
     private void Detach(ClientConnection connection)
