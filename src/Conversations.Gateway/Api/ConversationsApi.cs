@@ -34,7 +34,7 @@ public static class ConversationsApi
     }
 
     private static async Task<Results<Created<CreatedConversation>, ProblemHttpResult>> CreateAsync(
-        CreateConversationRequest request, ClaimsPrincipal principal, HttpRequest http, ConversationStarter starter, CharacterCatalog characters, CancellationToken cancellationToken)
+        CreateConversationRequest request, ClaimsPrincipal principal, PublicAddress address, ConversationStarter starter, CharacterCatalog characters, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.CharacterId))
         {
@@ -52,8 +52,7 @@ public static class ConversationsApi
             return Problems.QuotaRefused(started.Decision);
         }
 
-        var scheme = string.Equals(http.Scheme, "https", StringComparison.OrdinalIgnoreCase) ? "wss" : "ws";
-        var socket = new Uri($"{scheme}://{http.Host}/v1/realtime?conversation_id={record.Id}");
+        var socket = address.WebSocketUrl(record.Id);
         return TypedResults.Created($"/api/v1/conversations/{record.Id}", new CreatedConversation(record.Id, socket, started.MaxDurationSeconds, record.CreatedAt));
     }
 
@@ -71,6 +70,11 @@ public static class ConversationsApi
         if (limit is < 1 or > MaxPage)
         {
             return Problems.Validation($"limit must be between 1 and {MaxPage}.");
+        }
+
+        if (cursor is not null && !IsConversationId(cursor))
+        {
+            return Problems.Validation("cursor must be a next_cursor value from a previous page.");
         }
 
         var size = limit ?? 20;
@@ -185,7 +189,15 @@ public static class ConversationsApi
     /// <summary>The conversation if it exists and belongs to the caller; another user's is treated as missing (404, not 403).</summary>
     internal static async Task<ConversationRecord?> FindOwnAsync(string id, ClaimsPrincipal principal, ConversationStore store, CancellationToken cancellationToken)
     {
+        if (!IsConversationId(id))
+        {
+            return null; // A NUL or a control character can be in no stored id (PostgreSQL text cannot even hold a NUL).
+        }
+
         var record = await store.FindAsync(id, cancellationToken);
         return record is not null && string.Equals(record.UserId, ConversationsUser.From(principal).Id, StringComparison.Ordinal) ? record : null;
     }
+
+    /// <summary>Whether <paramref name="id"/> could name a stored conversation: 1–128 printable characters.</summary>
+    internal static bool IsConversationId(string id) => id.Length is > 0 and <= 128 && ConversationsUser.IsPrintable(id);
 }

@@ -22,6 +22,11 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
 
     public async Task<ConversationRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
+        if (!CanBeStored(id))
+        {
+            return null; // Asking PostgreSQL would fail (22021) rather than answer "none".
+        }
+
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM conversations WHERE id = $1");
         command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -180,6 +185,22 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(limit);
         command.Parameters.AddWithValue(offset);
         return await ReadRecordsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="text"/> fits a PostgreSQL UTF-8 text column: no NUL, no lone surrogate.</summary>
+    internal static bool CanBeStored(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(text, out var rune, out var used) != System.Buffers.OperationStatus.Done || rune.Value == 0)
+            {
+                return false;
+            }
+
+            text = text[used..];
+        }
+
+        return true;
     }
 
     internal static string StatusName(ConversationStatus status) => status switch
