@@ -18,7 +18,10 @@ public static class DevelopmentTokens
     {
         if (app.Environment.IsDevelopment())
         {
-            app.MapPost("/api/v1/dev/tokens", Mint).WithTags("Development").AllowAnonymous();
+            app.MapPost("/api/v1/dev/tokens", Mint).WithTags("Development").AllowAnonymous()
+                .WithSummary("Mint a token (Development only)")
+                .WithDescription("Signs a token for `user_id` (1–128 characters, no control characters) with a `tier` (one of the configured tiers; the default tier when omitted) and `roles` (`user` when omitted; `supervisor` for the dashboard). Not mapped outside Development.")
+                .ProducesProblem(StatusCodes.Status400BadRequest);
         }
 
         return app;

@@ -37,7 +37,7 @@ public static class GatewayHostingExtensions
         });
         builder.Services.AddSingleton<Lifecycle.ConversationStarter>();
         builder.Services.AddSingleton<ConversationResolver>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddConversationsOpenApi();
         return builder;
     }
 }

@@ -203,6 +203,16 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         return true;
     }
 
+    /// <summary>How many conversations are live, with a client attached and without.</summary>
+    public async Task<(int Attached, int Detached)> CountLiveAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FILTER (WHERE attached)::int, count(*) FILTER (WHERE NOT attached)::int FROM conversations WHERE status = 'active'");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
     internal static string StatusName(ConversationStatus status) => status switch
     {
         ConversationStatus.Created => "created",
