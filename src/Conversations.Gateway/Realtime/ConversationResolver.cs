@@ -39,8 +39,9 @@ public sealed class ConversationResolver(ConversationStore store, CharacterCatal
 
     /// <summary>The refusal names the limit as the REST problem's <c>limit</c> does, so a socket-only client can tell which.</summary>
     private static string RefusalMessage(Domain.Tiers.StartDecision decision) =>
-        (decision.Detail ?? "A monthly limit is used up.")
-        + (decision.Limit is { } limit ? $" (limit: {Domain.Tiers.QuotaLimitNames.WireName(limit)})" : "");
+        decision.Limit is { } limit
+            ? $"{(decision.Detail ?? "A monthly limit is used up.").TrimEnd('.')} (limit: {Domain.Tiers.QuotaLimitNames.WireName(limit)})."
+            : decision.Detail ?? "A monthly limit is used up.";
 }
 
 /// <summary>How a connection is served.</summary>
