@@ -216,9 +216,8 @@ function render(current) {
 function renderConversations(current) {
   const live = current.live;
   const rows = [...live.rows.values()].filter(row => !current.ended.has(row.conversation_id));
-  const group = attached => rows
-    .filter(row => Boolean(row.attached) === attached)
-    .sort((a, b) => (b.emergency_level - a.emergency_level) || String(b.started_at).localeCompare(String(a.started_at)));
+  // In the server's order (emergencies first, then newest), split by whether a client is attached.
+  const group = attached => rows.filter(row => Boolean(row.attached) === attached);
   fillGroup($('live-attached'), group(true));
   fillGroup($('live-detached'), group(false));
   $('live-attached').hidden = !group(true).length;
@@ -264,8 +263,7 @@ function fillGroup(tbody, rows) {
 
 function renderAlerts(current) {
   const alerts = current.alerts;
-  const list = [...alerts.rows.values()].sort((a, b) =>
-    (a.status === 'open' ? 0 : 1) - (b.status === 'open' ? 0 : 1) || String(b.created_at).localeCompare(String(a.created_at)));
+  const list = [...alerts.rows.values()]; // in the server's order: open first, newest first
   $('alerts').replaceChildren(...list.map(alert => {
     const li = document.createElement('li');
     li.dataset.alertId = alert.alert_id;
