@@ -36,14 +36,29 @@ public sealed class PriceTable
     /// <summary>The built-in table, unknown models at zero.</summary>
     public static PriceTable Default { get; } = new(new Dictionary<string, ModelPrice>(Defaults, StringComparer.OrdinalIgnoreCase), ModelPrice.Free);
 
-    /// <summary>Builds the table from configuration; throws <see cref="ArgumentException"/> when the fallback model is unknown or a price is negative.</summary>
+    /// <summary>Builds the table from configuration; throws <see cref="ArgumentException"/> listing every problem (<see cref="Validate"/>).</summary>
     public static PriceTable FromOptions(PricesOptions options)
     {
+        var (table, errors) = Build(options);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid prices configuration: " + string.Join("; ", errors), nameof(options));
+        }
+
+        return table;
+    }
+
+    /// <summary>Every problem with <paramref name="options"/> (empty when valid): negative prices, a fallback model without prices.</summary>
+    public static IReadOnlyList<string> Validate(PricesOptions options) => Build(options).Errors;
+
+    private static (PriceTable Table, List<string> Errors) Build(PricesOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
         var table = options.IncludeDefaults
             ? new Dictionary<string, ModelPrice>(Defaults, StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (model, o) in options.Models)
+        foreach (var (model, o) in options.Models.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
         {
             var b = table.GetValueOrDefault(model, ModelPrice.Free);
             var price = new ModelPrice(
@@ -51,11 +66,22 @@ public sealed class PriceTable
                 o.TextInputPerMillion ?? b.TextInputPerMillion, o.CachedTextInputPerMillion ?? b.CachedTextInputPerMillion,
                 o.AudioOutputPerMillion ?? b.AudioOutputPerMillion, o.TextOutputPerMillion ?? b.TextOutputPerMillion,
                 o.SttPerMinute ?? b.SttPerMinute, o.TtsPerMillionCharacters ?? b.TtsPerMillionCharacters);
-            if (price.AudioInputPerMillion < 0 || price.CachedAudioInputPerMillion < 0 || price.TextInputPerMillion < 0 ||
-                price.CachedTextInputPerMillion < 0 || price.AudioOutputPerMillion < 0 || price.TextOutputPerMillion < 0 ||
-                price.SttPerMinute < 0 || price.TtsPerMillionCharacters < 0)
+            foreach (var (field, value) in new (string, decimal)[]
             {
-                throw new ArgumentException($"Prices of '{model}' must not be negative.", nameof(options));
+                (nameof(price.AudioInputPerMillion), price.AudioInputPerMillion),
+                (nameof(price.CachedAudioInputPerMillion), price.CachedAudioInputPerMillion),
+                (nameof(price.TextInputPerMillion), price.TextInputPerMillion),
+                (nameof(price.CachedTextInputPerMillion), price.CachedTextInputPerMillion),
+                (nameof(price.AudioOutputPerMillion), price.AudioOutputPerMillion),
+                (nameof(price.TextOutputPerMillion), price.TextOutputPerMillion),
+                (nameof(price.SttPerMinute), price.SttPerMinute),
+                (nameof(price.TtsPerMillionCharacters), price.TtsPerMillionCharacters),
+            })
+            {
+                if (value < 0)
+                {
+                    errors.Add($"model '{model}': {field} must not be negative (is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+                }
             }
 
             table[model] = price;
@@ -64,10 +90,11 @@ public sealed class PriceTable
         var fallback = ModelPrice.Free;
         if (options.FallbackModel is not null && !table.TryGetValue(options.FallbackModel, out fallback!))
         {
-            throw new ArgumentException($"The fallback model '{options.FallbackModel}' has no prices.", nameof(options));
+            errors.Add($"FallbackModel '{options.FallbackModel}' has no prices (add it under Models, or name a priced model)");
+            fallback = ModelPrice.Free;
         }
 
-        return new PriceTable(table, fallback);
+        return (new PriceTable(table, fallback), errors);
     }
 
     /// <summary>

@@ -60,35 +60,81 @@ public sealed class CrisisResources
     /// <summary>Korea (109, 1577-0199, 119) and the US (988, 911, 741741).</summary>
     public static CrisisResources Default { get; } = FromOptions(new EmergencyOptions());
 
-    /// <summary>Builds from configuration; entries replace the default region's list or message of the same key.</summary>
+    /// <summary>Builds from configuration; entries replace the default region's list or message of the same key. Throws <see cref="ArgumentException"/> listing every problem.</summary>
     public static CrisisResources FromOptions(EmergencyOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var byRegion = new Dictionary<string, IReadOnlyList<CrisisResource>>(DefaultResources, StringComparer.OrdinalIgnoreCase);
-        foreach (var (region, list) in options.Resources)
+        var (resources, errors) = Build(options);
+        if (errors.Count > 0)
         {
+            throw new ArgumentException("Invalid emergency configuration: " + string.Join("; ", errors), nameof(options));
+        }
+
+        return resources;
+    }
+
+    /// <summary>Every problem with <paramref name="options"/> (empty when valid), for start-up validation.</summary>
+    public static IReadOnlyList<string> Validate(EmergencyOptions options) => Build(options).Errors;
+
+    private static (CrisisResources Resources, List<string> Errors) Build(EmergencyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        var byRegion = new Dictionary<string, IReadOnlyList<CrisisResource>>(DefaultResources, StringComparer.OrdinalIgnoreCase);
+        foreach (var (region, list) in options.Resources.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (list.Count == 0)
+            {
+                errors.Add($"Resources:{region} is empty (a region needs at least one resource)");
+            }
+
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(list[i].Name))
+                {
+                    errors.Add($"Resources:{region}:{i}: Name is required");
+                }
+
+                if (string.IsNullOrWhiteSpace(list[i].Phone))
+                {
+                    errors.Add($"Resources:{region}:{i}: Phone is required");
+                }
+            }
+
             byRegion[region] = list.Select(r => new CrisisResource(r.Name, r.Phone, r.Url)).ToArray();
         }
 
         var regionByLanguage = new Dictionary<string, string>(DefaultRegionByLanguage, StringComparer.OrdinalIgnoreCase);
-        foreach (var (language, region) in options.RegionByLanguage)
+        foreach (var (language, region) in options.RegionByLanguage.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
         {
+            if (!byRegion.ContainsKey(region))
+            {
+                errors.Add($"RegionByLanguage:{language} names region '{region}', which has no resources (regions: {Regions(byRegion)})");
+            }
+
             regionByLanguage[language] = region;
         }
 
         var messages = new Dictionary<string, string>(DefaultMessages, StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, message) in options.SafetyMessages)
+        foreach (var (key, message) in options.SafetyMessages.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
         {
+            if (string.IsNullOrWhiteSpace(message))
+            {
+                errors.Add($"SafetyMessages:{key} is empty");
+            }
+
             messages[key] = message;
         }
 
         if (!byRegion.ContainsKey(options.DefaultRegion))
         {
-            throw new ArgumentException($"The default region '{options.DefaultRegion}' has no crisis resources.", nameof(options));
+            errors.Add($"DefaultRegion '{options.DefaultRegion}' has no crisis resources (regions: {Regions(byRegion)})");
         }
 
-        return new CrisisResources(byRegion, regionByLanguage, messages, options.DefaultRegion);
+        return (new CrisisResources(byRegion, regionByLanguage, messages, options.DefaultRegion), errors);
     }
+
+    private static string Regions(Dictionary<string, IReadOnlyList<CrisisResource>> byRegion) =>
+        string.Join(", ", byRegion.Keys.Order(StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The region for a locale such as "ko-KR", "en-US", "en" or "ko": its region subtag if known, else its language's region, else the default.</summary>
     public string RegionFor(string? locale)

@@ -71,10 +71,17 @@ public sealed class TierCatalog
                 continue;
             }
 
-            if (o.MaxSecondsPerConversation is null || o.MonthlyMinutes is null || o.MonthlyDollars is null ||
-                o.MonthlyConversations is null || o.AllowedModes.Count == 0)
+            var missing = new (string Name, bool IsMissing)[]
             {
-                errors.Add($"tier '{id}' is new and needs MaxSecondsPerConversation, MonthlyMinutes, MonthlyDollars, MonthlyConversations and AllowedModes");
+                (nameof(o.MaxSecondsPerConversation), o.MaxSecondsPerConversation is null),
+                (nameof(o.MonthlyMinutes), o.MonthlyMinutes is null),
+                (nameof(o.MonthlyDollars), o.MonthlyDollars is null),
+                (nameof(o.MonthlyConversations), o.MonthlyConversations is null),
+                (nameof(o.AllowedModes), o.AllowedModes.Count == 0),
+            }.Where(f => f.IsMissing).Select(f => f.Name).ToList();
+            if (missing.Count > 0)
+            {
+                errors.Add($"tier '{id}' is new and lacks {string.Join(", ", missing)}");
                 continue;
             }
 
@@ -83,19 +90,54 @@ public sealed class TierCatalog
 
         foreach (var t in tiers)
         {
-            if (t.MaxSecondsPerConversation <= 0 || t.MonthlyMinutes < 0 || t.MonthlyDollars < 0m || t.MonthlyConversations < 0 ||
-                t.WarningBeforeEndSeconds < 0 || t.AllowedModes.Count == 0 || t.MaxConcurrentConversations <= 0)
-            {
-                errors.Add($"tier '{t.Id}': limits must be positive and at least one mode allowed");
-            }
+            Check(t, errors);
         }
 
         if (!tiers.Exists(t => string.Equals(t.Id, options.DefaultTier, StringComparison.Ordinal)))
         {
-            errors.Add($"the default tier '{options.DefaultTier}' is not defined");
+            errors.Add($"DefaultTier '{options.DefaultTier}' is not a tier (tiers: {string.Join(", ", tiers.Select(t => t.Id))})");
         }
 
         return (tiers, errors);
+    }
+
+    private static void Check(Tier t, List<string> errors)
+    {
+        var where = $"tier '{t.Id}'";
+        if (t.MaxSecondsPerConversation <= 0)
+        {
+            errors.Add($"{where}: MaxSecondsPerConversation must be positive (is {t.MaxSecondsPerConversation})");
+        }
+
+        if (t.MonthlyMinutes < 0)
+        {
+            errors.Add($"{where}: MonthlyMinutes must not be negative (is {t.MonthlyMinutes})");
+        }
+
+        if (t.MonthlyDollars < 0m)
+        {
+            errors.Add($"{where}: MonthlyDollars must not be negative (is {t.MonthlyDollars.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        }
+
+        if (t.MonthlyConversations < 0)
+        {
+            errors.Add($"{where}: MonthlyConversations must not be negative (is {t.MonthlyConversations})");
+        }
+
+        if (t.WarningBeforeEndSeconds < 0)
+        {
+            errors.Add($"{where}: WarningBeforeEndSeconds must not be negative (is {t.WarningBeforeEndSeconds})");
+        }
+
+        if (t.AllowedModes.Count == 0)
+        {
+            errors.Add($"{where}: AllowedModes must name at least one mode ({string.Join(", ", Enum.GetNames<UpstreamMode>())})");
+        }
+
+        if (t.MaxConcurrentConversations <= 0)
+        {
+            errors.Add($"{where}: MaxConcurrentConversations must be positive (is {t.MaxConcurrentConversations})");
+        }
     }
 
     private static Tier Merge(Tier basis, TierOptions o) => basis with

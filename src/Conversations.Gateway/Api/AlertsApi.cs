@@ -14,20 +14,27 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/alerts").RequireAuthorization(p => p.RequireRole(ConversationsUser.SupervisorRole)).WithTags("Alerts");
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{id:long}/ack", AcknowledgeAsync);
+        group.MapGet("/", ListAsync)
+            .WithSummary("Emergency alerts (supervisors)")
+            .WithDescription("Alerts raised at emergency levels 2 and 3, open ones first, newest first within each; `status` filters (`open`, `acknowledged`), `limit` (1–500, default 100) and `offset` page them, `total` counts them all.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/{id:long}/ack", AcknowledgeAsync)
+            .WithSummary("Acknowledge an alert (supervisors)")
+            .WithDescription("Marks the alert acknowledged by the caller (idempotent); every dashboard sees it through the feed.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> ListAsync(AlertStore alerts, string? status, int? limit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> ListAsync(AlertStore alerts, string? status, int? limit, int? offset, CancellationToken cancellationToken)
     {
-        if (status is not (null or "open" or "acknowledged") || limit is < 1 or > 500)
+        if (status is not (null or "open" or "acknowledged") || limit is < 1 or > 500 || offset is < 0)
         {
-            return Problems.Validation("status is open or acknowledged; limit between 1 and 500.");
+            return Problems.Validation("status is open or acknowledged; limit between 1 and 500; offset non-negative.");
         }
 
-        var list = await alerts.ListAsync(status, limit ?? 100, cancellationToken);
-        return TypedResults.Ok(new AlertPage([.. list.Select(AlertView.From)]));
+        var list = await alerts.ListAsync(status, limit ?? 100, offset ?? 0, cancellationToken);
+        var total = await alerts.CountAsync(status, cancellationToken);
+        return TypedResults.Ok(new AlertPage([.. list.Select(AlertView.From)], total));
     }
 
     private static async Task<Results<Ok<AlertView>, ProblemHttpResult>> AcknowledgeAsync(long id, ClaimsPrincipal principal, AlertStore alerts, CancellationToken cancellationToken)
@@ -38,8 +45,8 @@ public static class AlertsApi
             : TypedResults.Ok(AlertView.From(alert));
     }
 
-    /// <summary>A page of alerts, newest first.</summary>
-    public sealed record AlertPage(IReadOnlyList<AlertView> Data);
+    /// <summary>A page of alerts (open first, newest first), and how many there are in all.</summary>
+    public sealed record AlertPage(IReadOnlyList<AlertView> Data, int Total);
 
     /// <summary>An alert as supervisors see it.</summary>
     public sealed record AlertView(

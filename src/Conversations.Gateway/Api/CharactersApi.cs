@@ -11,7 +11,9 @@ public static class CharactersApi
 {
     public static IEndpointRouteBuilder MapCharactersApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/characters", List).RequireAuthorization().WithTags("Characters");
+        app.MapGet("/api/v1/characters", List).RequireAuthorization().WithTags("Characters")
+            .WithSummary("The characters a user may pick")
+            .WithDescription("Each character's id (the `model` of a realtime session), name, description, language, voice and mode. Instructions stay on the server.");
         return app;
     }
 

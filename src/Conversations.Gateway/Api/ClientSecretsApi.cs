@@ -25,7 +25,11 @@ public static class ClientSecretsApi
 {
     public static IEndpointRouteBuilder MapClientSecretsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/realtime/client-secrets", MintAsync).RequireAuthorization().WithTags("Realtime");
+        app.MapPost("/api/v1/realtime/client-secrets", MintAsync).RequireAuthorization().WithTags("Realtime")
+            .WithSummary("A short-lived OpenAI client secret for direct WebRTC")
+            .WithDescription("Mints an OpenAI Realtime client secret whose session has the character's instructions, voice and tools fixed by the server; it counts as one of the month's conversations. Needs `Upstream:OpenAI:ApiKey` on the server.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

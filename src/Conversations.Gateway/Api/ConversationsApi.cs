@@ -21,20 +21,48 @@ public static class ConversationsApi
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/conversations").RequireAuthorization().WithTags("Conversations");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/limits/current", LimitsAsync);
-        group.MapGet("/{id}", GetAsync);
-        group.MapGet("/{id}/transcript", TranscriptAsync);
-        group.MapGet("/{id}/transcript/live", TranscriptLiveStream.FollowAsync);
-        group.MapPost("/{id}/end", EndAsync);
-        group.MapPut("/{id}/summary", SetSummaryAsync);
-        group.MapDelete("/{id}", DeleteAsync);
+        group.MapPost("/", CreateAsync)
+            .WithSummary("Start a conversation")
+            .WithDescription("Creates a conversation with a character, within the month's limits of the caller's tier, and answers where to open its socket (`websocket_url`, from `Api:PublicBaseUrl` or the server's own address) and how long it may last. The conversation's clock starts when a client attaches.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/", ListAsync)
+            .WithSummary("List the caller's conversations")
+            .WithDescription("The caller's conversations, newest first, `limit` (1–200, default 20) at a time; pass `next_cursor` as `cursor` for the next page.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/limits/current", LimitsAsync)
+            .WithSummary("The caller's tier and month")
+            .WithDescription("The tier, its per-conversation limit and allowed modes, and the month's limit, used and remaining minutes (and seconds), dollars and conversations.");
+        group.MapGet("/{id}", GetAsync)
+            .WithSummary("One conversation")
+            .WithDescription("Status, character, tier, used seconds, cost, emergency level (0–3; level 1 is only visible here, it is not announced on the socket) and summary. Another user's conversation is a 404.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/transcript", TranscriptAsync)
+            .WithSummary("A conversation's transcript")
+            .WithDescription("Durable transcript entries after `after_seq`, `limit` (1–1000, default 200) at a time; `has_more` says whether to ask again from `last_seq`.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/transcript/live", TranscriptLiveStream.FollowAsync)
+            .WithSummary("Follow a transcript live (Server-Sent Events)")
+            .WithDescription("The stored entries after `after_seq`, then each new one once durable, as `text/event-stream` events named `transcript` whose `id` is the seq (resumable with `Last-Event-ID`). For the conversation's user and supervisors.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/end", EndAsync)
+            .WithSummary("End a conversation")
+            .WithDescription("Ends it on whichever node it lives: closes the client socket and the upstream, charges the clock and writes a summary. Ending an ended conversation answers it as it is.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}/summary", SetSummaryAsync)
+            .WithSummary("Set a conversation's summary")
+            .WithDescription("Replaces the summary (at most 8000 characters); a client-written summary is kept when the conversation ends.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", DeleteAsync)
+            .WithSummary("Delete a conversation")
+            .WithDescription("Ends it if it is live, then deletes it and its transcript. Usage records and the monthly ledger stay.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     private static async Task<Results<Created<CreatedConversation>, ProblemHttpResult>> CreateAsync(
-        CreateConversationRequest request, ClaimsPrincipal principal, HttpRequest http, ConversationStarter starter, CharacterCatalog characters, CancellationToken cancellationToken)
+        CreateConversationRequest request, ClaimsPrincipal principal, PublicAddress address, ConversationStarter starter, CharacterCatalog characters, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.CharacterId))
         {
@@ -52,8 +80,7 @@ public static class ConversationsApi
             return Problems.QuotaRefused(started.Decision);
         }
 
-        var scheme = string.Equals(http.Scheme, "https", StringComparison.OrdinalIgnoreCase) ? "wss" : "ws";
-        var socket = new Uri($"{scheme}://{http.Host}/v1/realtime?conversation_id={record.Id}");
+        var socket = address.WebSocketUrl(record.Id);
         return TypedResults.Created($"/api/v1/conversations/{record.Id}", new CreatedConversation(record.Id, socket, started.MaxDurationSeconds, record.CreatedAt));
     }
 
@@ -71,6 +98,11 @@ public static class ConversationsApi
         if (limit is < 1 or > MaxPage)
         {
             return Problems.Validation($"limit must be between 1 and {MaxPage}.");
+        }
+
+        if (cursor is not null && !IsConversationId(cursor))
+        {
+            return Problems.Validation("cursor must be a next_cursor value from a previous page.");
         }
 
         var size = limit ?? 20;
@@ -185,7 +217,15 @@ public static class ConversationsApi
     /// <summary>The conversation if it exists and belongs to the caller; another user's is treated as missing (404, not 403).</summary>
     internal static async Task<ConversationRecord?> FindOwnAsync(string id, ClaimsPrincipal principal, ConversationStore store, CancellationToken cancellationToken)
     {
+        if (!IsConversationId(id))
+        {
+            return null; // A NUL or a control character can be in no stored id (PostgreSQL text cannot even hold a NUL).
+        }
+
         var record = await store.FindAsync(id, cancellationToken);
         return record is not null && string.Equals(record.UserId, ConversationsUser.From(principal).Id, StringComparison.Ordinal) ? record : null;
     }
+
+    /// <summary>Whether <paramref name="id"/> could name a stored conversation: 1–128 printable characters.</summary>
+    internal static bool IsConversationId(string id) => id.Length is > 0 and <= 128 && ConversationsUser.IsPrintable(id);
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Conversations.Domain.Tiers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,21 +18,30 @@ public static class DevelopmentTokens
     {
         if (app.Environment.IsDevelopment())
         {
-            app.MapPost("/api/v1/dev/tokens", Mint).WithTags("Development").AllowAnonymous();
+            app.MapPost("/api/v1/dev/tokens", Mint).WithTags("Development").AllowAnonymous()
+                .WithSummary("Mint a token (Development only)")
+                .WithDescription("Signs a token for `user_id` (1–128 characters, no control characters) with a `tier` (one of the configured tiers; the default tier when omitted) and `roles` (`user` when omitted; `supervisor` for the dashboard). Not mapped outside Development.")
+                .ProducesProblem(StatusCodes.Status400BadRequest);
         }
 
         return app;
     }
 
-    private static Results<Ok<TokenResponse>, ProblemHttpResult> Mint(TokenRequest request, IOptions<AuthOptions> options, TimeProvider time)
+    private static Results<Ok<TokenResponse>, ProblemHttpResult> Mint(TokenRequest request, TierCatalog tiers, IOptions<AuthOptions> options, TimeProvider time)
     {
-        if (string.IsNullOrWhiteSpace(request.UserId) || request.UserId.Length > 128)
+        if (ConversationsUser.IdProblem(request.UserId) is { } problem)
         {
-            return Problems.Validation("user_id is required (at most 128 characters).");
+            return Problems.Validation($"user_id {problem} (1–{ConversationsUser.MaxIdLength} characters, no control characters).");
         }
 
+        if (!string.IsNullOrEmpty(request.Tier) && !tiers.TryGet(request.Tier, out _))
+        {
+            return Problems.UnknownTier(request.Tier, tiers);
+        }
+
+        var roles = request.Roles ?? ["user"];
         var lifetime = options.Value.DevelopmentTokenLifetime;
-        var token = Create(options.Value, request.UserId, request.Tier, request.Roles ?? ["user"], time.GetUtcNow(), lifetime);
+        var token = Create(options.Value, request.UserId!, request.Tier, roles, time.GetUtcNow(), lifetime);
         return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
     }
 
@@ -57,7 +67,10 @@ public static class DevelopmentTokens
         });
     }
 
-    public sealed record TokenRequest(string UserId, string? Tier, string[]? Roles);
+    /// <summary>The body: the user, a tier (the default tier when omitted) and roles (<c>user</c> when omitted).</summary>
+    public sealed record TokenRequest(string? UserId, string? Tier, string[]? Roles);
+
+    /// <summary>A bearer token and how long it lasts.</summary>
 
     public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 }

@@ -1,3 +1,4 @@
+using Conversations.Domain.Tiers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,7 +33,8 @@ public static class PagesEndpoints
 
         app.MapGet("/", (HttpContext http) => Page(http, files, "index.html")).ExcludeFromDescription();
         app.MapGet("/dashboard", (HttpContext http) => Page(http, files, "dashboard.html")).ExcludeFromDescription();
-        app.MapGet($"{AssetPath}/environment.json", (IHostEnvironment environment) => TypedResults.Ok(new PagesEnvironment(environment.IsDevelopment())))
+        app.MapGet($"{AssetPath}/environment.json", (IHostEnvironment environment, TierCatalog tiers) =>
+                TypedResults.Ok(new PagesEnvironment(environment.IsDevelopment(), [.. tiers.All.Select(t => t.Id)], tiers.DefaultTier.Id)))
             .ExcludeFromDescription();
         return app;
     }
@@ -52,6 +54,6 @@ public static class PagesEndpoints
         response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
-    /// <summary>What the pages need to know about the host: whether the development token form can work.</summary>
-    public sealed record PagesEnvironment(bool DevelopmentTokens);
+    /// <summary>What the pages need to know about the host: whether the development token form can work, and with which tiers.</summary>
+    public sealed record PagesEnvironment(bool DevelopmentTokens, IReadOnlyList<string> Tiers, string DefaultTier);
 }

@@ -24,7 +24,7 @@ public sealed class ConversationResolver(ConversationStore store, CharacterCatal
             var started = await starter.StartAsync(user, character, cancellationToken);
             return started.Record is { } record
                 ? new Resolution.Attach(record.Id)
-                : Resolution.Refuse(CloseCodes.Policy, started.Decision.Code ?? "quota_exceeded", started.Decision.Detail ?? "A monthly limit is used up.");
+                : Resolution.Refuse(CloseCodes.Policy, started.Decision.Code ?? "quota_exceeded", RefusalMessage(started.Decision));
         }
 
         var stored = await store.FindAsync(conversationId!, cancellationToken);
@@ -36,6 +36,12 @@ public sealed class ConversationResolver(ConversationStore store, CharacterCatal
 
         return stored.Status == ConversationStatus.Ended ? Resolution.Ended() : new Resolution.Attach(stored.Id);
     }
+
+    /// <summary>The refusal names the limit as the REST problem's <c>limit</c> does, so a socket-only client can tell which.</summary>
+    private static string RefusalMessage(Domain.Tiers.StartDecision decision) =>
+        decision.Limit is { } limit
+            ? $"{(decision.Detail ?? "A monthly limit is used up.").TrimEnd('.')} (limit: {Domain.Tiers.QuotaLimitNames.WireName(limit)})."
+            : decision.Detail ?? "A monthly limit is used up.";
 }
 
 /// <summary>How a connection is served.</summary>

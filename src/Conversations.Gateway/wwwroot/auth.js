@@ -86,6 +86,11 @@ export async function mountSignIn(root, { roles, onSignedIn, onSignedOut }) {
 
   const environment = await fetch('pages/environment.json').then(r => r.json()).catch(() => ({ development_tokens: false }));
   devForm.hidden = !environment.development_tokens;
+  const tiers = devForm.querySelector('select[data-tiers]');
+  if (tiers && environment.tiers?.length) {
+    // The server's own tiers: a token for a tier it does not know is refused.
+    tiers.replaceChildren(...environment.tiers.map(t => new Option(t, t, t === environment.default_tier, t === environment.default_tier)));
+  }
 
   devForm.addEventListener('submit', async event => {
     event.preventDefault();

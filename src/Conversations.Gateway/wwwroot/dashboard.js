@@ -1,6 +1,8 @@
-// The operations dashboard: live conversations, alerts, latency and cost. It loads one snapshot, then keeps its view
-// from the cluster-wide event stream (every node's conversations), resuming after the last cursor when it drops.
-import { api, ApiError, currentToken, mountSignIn } from './auth.js';
+// The operations dashboard: live conversations, alerts, latency and cost. The charts start from the recent past
+// (GET /api/v1/dashboard/history, up to a feed cursor) and follow the cluster-wide event stream after that cursor, so
+// every response counts once. The tables show one page at a time, fetched from the API and refreshed when the feed
+// says a conversation or an alert came, left or changed.
+import { api, ApiError, mountSignIn } from './auth.js';
 import { followEventStream } from './event-stream.js';
 
 const $ = id => document.getElementById(id);
@@ -8,6 +10,9 @@ const panels = ['live-panel', 'alerts-panel', 'cost-panel', 'ttfa-panel', 'relay
 const ttfaBuckets = [250, 500, 750, 1000, 1500, 2000, 3000]; // upper bounds, ms; one more bucket above the last
 const relayBuckets = [0.5, 1, 2, 5, 10, 20, 50];
 const costHours = 12;
+const reloadDelayMs = 300;
+// Rows per page; ?page_size=N overrides it (1–200), for a big screen or a quick look.
+const pageSize = Math.min(200, Math.max(1, Number(new URLSearchParams(location.search).get('page_size')) || 25));
 
 let view = null;
 
@@ -20,13 +25,13 @@ await mountSignIn($('sign-in'), {
 function emptyView() {
   return {
     stop: new AbortController(),
-    conversations: new Map(), // conversation_id → row
-    ended: new Set(), // ended ids, so a late snapshot cannot bring one back
-    alerts: new Map(), // alert_id → alert
+    live: { page: 0, rows: new Map(), attached: 0, detached: 0, loaded: false, reload: 0, loading: null },
+    ended: new Set(), // ended ids, so a page fetched just before the end cannot bring one back
+    alerts: { page: 0, status: $('alerts-status').value, rows: new Map(), total: 0, open: 0, reload: 0, loading: null },
     ttfa: [],
     relayP50: [],
     relayP95: [],
-    costByHour: new Map(), // hour start (ms) → dollars
+    costByHour: new Map(), // hour start (ms) → { dollars, responses }
     cursor: null,
     events: 0,
     ticker: 0,
@@ -40,22 +45,19 @@ async function open(token) {
   $('dashboard-error').hidden = true;
   for (const id of panels) $(id).hidden = false;
   current.ticker = setInterval(() => renderConversations(current), 1000);
-
-  // Follow the stream first and load the snapshot meanwhile: what changes in between arrives as events.
-  followEventStream('api/v1/dashboard/events', {
-    token,
-    signal: current.stop.signal,
-    onEvent: event => onFeedEvent(current, event),
-    onState: (state, detail) => onFeedState(current, state, detail),
-  });
   try {
-    const [conversations, alerts] = await Promise.all([api('api/v1/dashboard/conversations'), api('api/v1/alerts?status=open')]);
-    for (const row of conversations.data) {
-      if (!current.ended.has(row.conversation_id)) upsertConversation(current, row.conversation_id, row);
-    }
-    for (const alert of alerts.data) {
-      if (!current.alerts.has(alert.alert_id)) current.alerts.set(alert.alert_id, alert);
-    }
+    // The charts' past up to a cursor, then the feed after it: nothing counted twice, nothing missed.
+    const history = await api(`api/v1/dashboard/history?hours=${costHours}`);
+    if (current !== view) return;
+    loadHistory(current, history);
+    followEventStream('api/v1/dashboard/events', {
+      token,
+      lastEventId: history.cursor,
+      signal: current.stop.signal,
+      onEvent: event => onFeedEvent(current, event),
+      onState: (state, detail) => onFeedState(current, state, detail),
+    });
+    await Promise.all([loadLive(current), loadAlerts(current)]);
     render(current);
   } catch (e) {
     showError(e instanceof ApiError && (e.status === 401 || e.status === 403)
@@ -68,9 +70,69 @@ function close() {
   if (!view) return;
   view.stop.abort();
   clearInterval(view.ticker);
+  clearTimeout(view.live.reload);
+  clearTimeout(view.alerts.reload);
   view = null;
   for (const id of panels) $(id).hidden = true;
   setFeedState('idle', '');
+}
+
+function loadHistory(current, history) {
+  current.cursor = history.cursor;
+  current.ttfa.push(...history.time_to_first_audio_ms);
+  current.relayP50.push(...history.relay_ms_p50);
+  current.relayP95.push(...history.relay_ms_p95);
+  for (const hour of history.cost_per_hour) {
+    addCost(current, Date.parse(hour.hour), hour.dollars, hour.responses);
+  }
+}
+
+/** Fetches the live table's current page (attached conversations first), and the counts of both groups. */
+async function loadLive(current) {
+  const live = current.live;
+  const page = await api(`api/v1/dashboard/conversations?limit=${pageSize}&offset=${live.page * pageSize}`);
+  if (current !== view) return;
+  live.rows = new Map(page.data.filter(row => !current.ended.has(row.conversation_id)).map(row => [row.conversation_id, row]));
+  live.attached = page.attached;
+  live.detached = page.detached;
+  live.loaded = true;
+  const pages = Math.max(1, Math.ceil((live.attached + live.detached) / pageSize));
+  if (live.page >= pages) {
+    live.page = pages - 1; // the last page emptied: show the one before
+    await loadLive(current);
+  }
+}
+
+async function loadAlerts(current) {
+  const alerts = current.alerts;
+  const status = alerts.status ? `&status=${alerts.status}` : '';
+  const [page, open] = await Promise.all([
+    api(`api/v1/alerts?limit=${pageSize}&offset=${alerts.page * pageSize}${status}`),
+    api('api/v1/alerts?status=open&limit=1'),
+  ]);
+  if (current !== view) return;
+  alerts.rows = new Map(page.data.map(alert => [alert.alert_id, alert]));
+  alerts.total = page.total;
+  alerts.open = open.total;
+  const pages = Math.max(1, Math.ceil(alerts.total / pageSize));
+  if (alerts.page >= pages) {
+    alerts.page = pages - 1;
+    await loadAlerts(current);
+  }
+}
+
+/** Refetches a table soon, once for a burst of events. */
+function reloadSoon(current, table, load) {
+  clearTimeout(table.reload);
+  table.reload = setTimeout(async () => {
+    if (current !== view) return;
+    try {
+      await load(current);
+      render(current);
+    } catch (e) {
+      showError(`Could not refresh the dashboard: ${e.message}`);
+    }
+  }, reloadDelayMs);
 }
 
 function onFeedState(current, state, detail) {
@@ -87,39 +149,38 @@ function onFeedEvent(current, message) {
   current.events += 1;
   const p = event.payload ?? {};
   const id = event.conversation_id;
+  const row = current.live.rows.get(id);
   // The node that wrote the event is the one hosting the conversation now (it moves on failover).
-  const live = values => !current.ended.has(id) && upsertConversation(current, id, { node_id: event.node_id, ...values });
+  const update = values => row && !current.ended.has(id) && Object.assign(row, { node_id: event.node_id ?? row.node_id }, values);
   switch (event.kind) {
     case 'started':
     case 'resumed':
       current.ended.delete(id);
-      live({ character_id: p.character_id, user_id: p.user_id, started_at: p.started_at ?? event.at, status: 'active' });
+      update({ attached: true, detached_at: null, status: 'active' });
+      reloadSoon(current, current.live, loadLive); // it may belong on this page, or move up to the attached group
       break;
     case 'detached':
-      live({ status: 'detached' });
+      update({ attached: false, detached_at: event.at });
+      reloadSoon(current, current.live, loadLive);
       break;
     case 'quota':
-      live({ used_seconds: p.used_seconds, cost_usd: p.cost_usd });
+      update({ used_seconds: p.used_seconds, cost_usd: p.cost_usd });
       break;
     case 'emergency':
-      live({ emergency_level: p.level, emergency_category: p.category });
+      update({ emergency_level: Math.max(row?.emergency_level ?? 0, p.level), emergency_category: p.category });
       break;
     case 'ended':
       current.ended.add(id);
-      current.conversations.delete(id);
+      current.live.rows.delete(id);
+      reloadSoon(current, current.live, loadLive);
       break;
     case 'alert':
-      if (!current.alerts.has(p.alert_id)) {
-        const row = current.conversations.get(id);
-        current.alerts.set(p.alert_id, {
-          alert_id: p.alert_id, conversation_id: id, user_id: p.user_id ?? row?.user_id ?? null, level: p.level, category: p.category,
-          excerpt: p.excerpt, created_at: p.created_at ?? event.at, status: p.status ?? 'open',
-        });
-      }
+      reloadSoon(current, current.alerts, loadAlerts);
       break;
     case 'alert_acknowledged': {
-      const alert = current.alerts.get(p.alert_id);
+      const alert = current.alerts.rows.get(p.alert_id);
       if (alert) Object.assign(alert, { status: 'acknowledged', acknowledged_by: p.by });
+      reloadSoon(current, current.alerts, loadAlerts);
       break;
     }
     case 'latency':
@@ -127,24 +188,20 @@ function onFeedEvent(current, message) {
       if (typeof p.relay_ms_p50 === 'number') current.relayP50.push(p.relay_ms_p50);
       if (typeof p.relay_ms_p95 === 'number') current.relayP95.push(p.relay_ms_p95);
       break;
-    case 'usage': {
-      const hour = Math.floor(Date.parse(event.at) / 3_600_000) * 3_600_000;
-      current.costByHour.set(hour, (current.costByHour.get(hour) ?? 0) + (p.dollars ?? 0));
-      live({ cost_usd: p.cost_usd });
+    case 'usage':
+      addCost(current, Date.parse(event.at), p.dollars ?? 0, 1);
+      update({ cost_usd: p.cost_usd });
       break;
-    }
   }
   render(current);
 }
 
-function upsertConversation(current, id, values) {
-  const row = current.conversations.get(id) ?? { conversation_id: id, emergency_level: 0, cost_usd: 0, used_seconds: 0 };
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined || value === null) continue;
-    row[key] = key === 'emergency_level' ? Math.max(row.emergency_level ?? 0, value) : value;
-  }
-  current.conversations.set(id, row);
-  return row;
+function addCost(current, at, dollars, responses) {
+  const hour = Math.floor(at / 3_600_000) * 3_600_000;
+  const sum = current.costByHour.get(hour) ?? { dollars: 0, responses: 0 };
+  sum.dollars += Number(dollars);
+  sum.responses += responses;
+  current.costByHour.set(hour, sum);
 }
 
 function render(current) {
@@ -157,13 +214,36 @@ function render(current) {
 }
 
 function renderConversations(current) {
-  const rows = [...current.conversations.values()].sort((a, b) => (b.emergency_level - a.emergency_level) || String(a.started_at).localeCompare(String(b.started_at)));
-  $('live').replaceChildren(...rows.map(row => {
+  const live = current.live;
+  const rows = [...live.rows.values()].filter(row => !current.ended.has(row.conversation_id));
+  // In the server's order (emergencies first, then newest), split by whether a client is attached.
+  const group = attached => rows.filter(row => Boolean(row.attached) === attached);
+  fillGroup($('live-attached'), group(true));
+  fillGroup($('live-detached'), group(false));
+  $('live-attached').hidden = !group(true).length;
+  $('live-detached').hidden = !group(false).length;
+  $('live-attached-count').textContent = `(${live.attached})`;
+  $('live-detached-count').textContent = `(${live.detached})`;
+  const total = live.attached + live.detached;
+  $('live-empty').hidden = !live.loaded || rows.length > 0;
+  $('live-count').textContent = total ? `(${live.attached} with a client · ${live.detached} without)` : '';
+  renderPager($('live-pager'), live.page, total, page => {
+    live.page = page;
+    return loadLive(current).then(() => render(current));
+  });
+}
+
+function fillGroup(tbody, rows) {
+  const heading = tbody.querySelector('tr.group');
+  tbody.replaceChildren(heading, ...rows.map(row => {
     const tr = document.createElement('tr');
     tr.dataset.conversationId = row.conversation_id;
     tr.dataset.emergencyLevel = row.emergency_level ?? 0;
+    tr.dataset.attached = Boolean(row.attached);
     const started = Date.parse(row.started_at);
-    const seconds = Number.isNaN(started) ? row.used_seconds : Math.max(0, (Date.now() - started) / 1000);
+    // A detached conversation's clock stopped: show what it used; an attached one's runs.
+    const seconds = row.attached && !Number.isNaN(started) ? Math.max(0, (Date.now() - started) / 1000) : row.used_seconds;
+    const detachedAt = Date.parse(row.detached_at);
     cells(tr, [
       ['character', row.character_id ?? '—'],
       ['user', row.user_id ?? '—'],
@@ -171,17 +251,20 @@ function renderConversations(current) {
       ['cost', `$${Number(row.cost_usd ?? 0).toFixed(4)}`],
       ['emergency', row.emergency_level ? `Level ${row.emergency_level}${row.emergency_category ? ` · ${row.emergency_category}` : ''}` : '—'],
       ['node', row.node_id ?? '—'],
-      ['status', row.status ?? 'active'],
+      ['status', row.attached ? 'active' : 'detached'],
+      ['client', row.attached ? 'attached' : Number.isNaN(detachedAt) ? 'gone' : `left ${ago(detachedAt)} ago`],
     ]);
+    if (!row.attached && !Number.isNaN(detachedAt)) {
+      tr.querySelector('[data-column=client]').dataset.detachedAt = row.detached_at;
+    }
     return tr;
   }));
-  $('live-empty').hidden = rows.length > 0;
-  $('live-count').textContent = rows.length ? `(${rows.length})` : '';
 }
 
 function renderAlerts(current) {
-  const alerts = [...current.alerts.values()].sort((a, b) => (a.status === 'open' ? 0 : 1) - (b.status === 'open' ? 0 : 1) || String(b.created_at).localeCompare(String(a.created_at)));
-  $('alerts').replaceChildren(...alerts.map(alert => {
+  const alerts = current.alerts;
+  const list = [...alerts.rows.values()]; // in the server's order: open first, newest first
+  $('alerts').replaceChildren(...list.map(alert => {
     const li = document.createElement('li');
     li.dataset.alertId = alert.alert_id;
     li.dataset.level = alert.level;
@@ -194,6 +277,7 @@ function renderAlerts(current) {
     const excerpt = document.createElement('span');
     excerpt.className = 'excerpt';
     excerpt.textContent = alert.excerpt ? `“${alert.excerpt}”` : '';
+    markLanguage(excerpt, alert.excerpt);
     li.append(title, when, excerpt);
     if (alert.status === 'open') {
       const ack = document.createElement('button');
@@ -209,10 +293,22 @@ function renderAlerts(current) {
     }
     return li;
   }));
-  const open = alerts.filter(a => a.status === 'open').length;
-  $('alerts-empty').hidden = alerts.length > 0;
-  $('alerts-count').textContent = open ? `(${open} open)` : '';
+  $('alerts-empty').hidden = list.length > 0;
+  $('alerts-count').textContent = alerts.open ? `(${alerts.open} open)` : '';
+  renderPager($('alerts-pager'), alerts.page, alerts.total, page => {
+    alerts.page = page;
+    return loadAlerts(current).then(() => render(current));
+  });
 }
+
+$('alerts-status').addEventListener('change', async () => {
+  if (!view) return;
+  const current = view;
+  current.alerts.status = $('alerts-status').value;
+  current.alerts.page = 0;
+  await loadAlerts(current);
+  render(current);
+});
 
 async function acknowledge(current, alert, button) {
   button.disabled = true;
@@ -227,19 +323,46 @@ async function acknowledge(current, alert, button) {
   }
 }
 
+/** Previous / next and "page n of m"; the buttons call go(page). */
+function renderPager(nav, page, total, go) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  nav.hidden = pages <= 1;
+  nav.dataset.page = page + 1;
+  nav.dataset.pages = pages;
+  nav.querySelector('[data-page-label]').textContent = `Page ${page + 1} of ${pages} · ${total} in all`;
+  const previous = nav.querySelector('[data-page=previous]');
+  const next = nav.querySelector('[data-page=next]');
+  previous.disabled = page <= 0;
+  next.disabled = page >= pages - 1;
+  previous.onclick = () => go(page - 1).catch(e => showError(`Could not load the page: ${e.message}`));
+  next.onclick = () => go(page + 1).catch(e => showError(`Could not load the page: ${e.message}`));
+}
+
 function renderCost(current) {
   const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
   const hours = Array.from({ length: costHours }, (_, i) => now - (costHours - 1 - i) * 3_600_000);
-  const values = hours.map(h => current.costByHour.get(h) ?? 0);
-  const max = Math.max(...values);
-  $('cost-empty').hidden = max > 0;
+  const sums = hours.map(h => current.costByHour.get(h) ?? { dollars: 0, responses: 0 });
+  const max = Math.max(...sums.map(s => s.dollars));
+  const responses = sums.reduce((n, s) => n + s.responses, 0);
+  const dollars = sums.reduce((n, s) => n + s.dollars, 0);
+  const empty = $('cost-empty');
+  empty.hidden = max > 0;
+  empty.dataset.responses = responses;
+  // Usage at $0 is still usage: the offline engine's local models (speech recognition, synthesis, scripted answers) cost nothing.
+  empty.textContent = responses > 0
+    ? `${responses} ${responses === 1 ? 'response' : 'responses'} in the last ${costHours} hours, all at $0: offline models (the local realtime engine) cost nothing.`
+    : 'No usage yet.';
+  $('cost-summary').textContent = responses > 0 ? `($${dollars.toFixed(4)} · ${responses} ${responses === 1 ? 'response' : 'responses'} in ${costHours} h)` : '';
   $('cost-per-hour').replaceChildren(...(max > 0 ? hours.map((h, i) =>
-    bar(new Date(h).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), values[i] / max, `$${values[i].toFixed(4)}`)) : []));
+    bar(new Date(h).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), sums[i].dollars / max, `$${sums[i].dollars.toFixed(4)}`)) : []));
 }
 
 function renderHistogram(container, summary, samples, bounds, unit, prefix = '') {
   const counts = new Array(bounds.length + 1).fill(0);
-  for (const s of samples) counts[bounds.findIndex(b => s < b) === -1 ? bounds.length : bounds.findIndex(b => s < b)] += 1;
+  for (const s of samples) {
+    const bucket = bounds.findIndex(b => s < b);
+    counts[bucket === -1 ? bounds.length : bucket] += 1;
+  }
   const max = Math.max(1, ...counts);
   const labels = [...bounds.map((b, i) => `${i === 0 ? 0 : bounds[i - 1]}–${b} ${unit}`), `≥ ${bounds.at(-1)} ${unit}`];
   container.replaceChildren(...counts.map((c, i) => bar(labels[i], c / max, String(c))));
@@ -273,13 +396,24 @@ function cells(tr, values) {
     const td = document.createElement('td');
     td.dataset.column = name;
     td.textContent = text;
+    markLanguage(td, text);
     tr.append(td);
   }
+}
+
+/** Korean text gets lang="ko", so the browser picks Korean glyphs from the CJK font in the stack. */
+function markLanguage(element, text) {
+  if (/[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/.test(text ?? '')) element.lang = 'ko';
 }
 
 function duration(seconds) {
   const s = Math.floor(seconds ?? 0);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function ago(at) {
+  const s = Math.max(0, Math.floor((Date.now() - at) / 1000));
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 function setFeedState(state, text) {
@@ -297,9 +431,13 @@ window.dashboard = {
   stats: () => ({
     cursor: view?.cursor ?? null,
     events: view?.events ?? 0,
-    conversations: view ? [...view.conversations.values()].map(r => ({ ...r })) : [],
-    alerts: view ? [...view.alerts.values()].map(a => ({ ...a })) : [],
+    pageSize,
+    conversations: view ? [...view.live.rows.values()].map(r => ({ ...r })) : [],
+    attached: view?.live.attached ?? 0,
+    detached: view?.live.detached ?? 0,
+    alerts: view ? [...view.alerts.rows.values()].map(a => ({ ...a })) : [],
     ttfaSamples: view?.ttfa.length ?? 0,
     relaySamples: view?.relayP95.length ?? 0,
+    responses: view ? [...view.costByHour.values()].reduce((n, s) => n + s.responses, 0) : 0,
   }),
 };

@@ -278,6 +278,8 @@ function addTranscriptLine(current, entry) {
   const text = document.createElement('span');
   text.className = 'text';
   text.textContent = entry.text;
+  // Korean lines get lang="ko", so the browser picks Korean glyphs from the CJK font in the stack.
+  if (/[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/.test(entry.text)) text.lang = 'ko';
   line.append(who, text);
   const list = $('transcript');
   const after = [...list.children].find(li => Number(li.dataset.seq) > entry.seq);

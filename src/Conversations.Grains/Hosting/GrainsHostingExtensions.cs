@@ -55,14 +55,16 @@ public static class GrainsHostingExtensions
 
         services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CharactersOptions>().BindConfiguration(CharactersOptions.SectionName)
-            .Validate(o => CharacterCatalog.Validate(o).Count == 0, "Invalid Characters configuration (see CharacterCatalog.Validate).").ValidateOnStart();
+            .ValidateEach(CharactersOptions.SectionName, CharacterCatalog.Validate).ValidateOnStart();
         services.AddOptions<TiersOptions>().BindConfiguration(TiersOptions.SectionName)
-            .Validate(o => TierCatalog.Validate(o).Count == 0, "Invalid Tiers configuration (see TierCatalog.Validate).").ValidateOnStart();
+            .ValidateEach(TiersOptions.SectionName, TierCatalog.Validate).ValidateOnStart();
         services.TryAddSingleton(sp => CharacterCatalog.FromOptions(sp.GetRequiredService<IOptions<CharactersOptions>>().Value));
         services.TryAddSingleton(sp => TierCatalog.FromOptions(sp.GetRequiredService<IOptions<TiersOptions>>().Value));
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PricesOptions>().BindConfiguration(PricesOptions.SectionName);
-        services.AddOptions<EmergencyOptions>().BindConfiguration(EmergencyOptions.SectionName);
+        services.AddOptions<PricesOptions>().BindConfiguration(PricesOptions.SectionName)
+            .ValidateEach(PricesOptions.SectionName, PriceTable.Validate).ValidateOnStart();
+        services.AddOptions<EmergencyOptions>().BindConfiguration(EmergencyOptions.SectionName)
+            .ValidateEach(EmergencyOptions.SectionName, CrisisResources.Validate).ValidateOnStart();
         services.TryAddSingleton(sp => PriceTable.FromOptions(sp.GetRequiredService<IOptions<PricesOptions>>().Value));
         services.TryAddSingleton(sp => CrisisResources.FromOptions(sp.GetRequiredService<IOptions<EmergencyOptions>>().Value));
         services.TryAddSingleton(TimeProvider.System);

@@ -90,12 +90,14 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, SiloIdentity silo)
         return (updated, alert);
     }
 
-    public async Task<IReadOnlyList<EmergencyAlert>> ListAsync(string? status, int limit, CancellationToken cancellationToken = default)
+    /// <summary>Alerts with <paramref name="status"/> (any when null): open ones first, newest first within each; a page of them.</summary>
+    public async Task<IReadOnlyList<EmergencyAlert>> ListAsync(string? status, int limit, int offset = 0, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT {AlertColumns} FROM emergency_alerts WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
+            $"SELECT {AlertColumns} FROM emergency_alerts WHERE $1::text IS NULL OR status = $1 ORDER BY status = 'open' DESC, created_at DESC, id DESC LIMIT $2 OFFSET $3");
         command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)status ?? DBNull.Value);
         command.Parameters.AddWithValue(limit);
+        command.Parameters.AddWithValue(offset);
         var alerts = new List<EmergencyAlert>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -104,6 +106,14 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, SiloIdentity silo)
         }
 
         return alerts;
+    }
+
+    /// <summary>How many alerts have <paramref name="status"/> (all when null).</summary>
+    public async Task<int> CountAsync(string? status, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*)::int FROM emergency_alerts WHERE $1::text IS NULL OR status = $1");
+        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)status ?? DBNull.Value);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Acknowledges an open alert (idempotent); null when there is no such alert.</summary>

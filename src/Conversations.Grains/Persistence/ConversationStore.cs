@@ -25,6 +25,11 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
 
     public async Task<ConversationRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
+        if (!CanBeStored(id))
+        {
+            return null; // Asking PostgreSQL would fail (22021) rather than answer "none".
+        }
+
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM conversations WHERE id = $1");
         command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -185,6 +190,32 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(limit);
         command.Parameters.AddWithValue(offset);
         return await ReadRecordsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="text"/> fits a PostgreSQL UTF-8 text column: no NUL, no lone surrogate.</summary>
+    internal static bool CanBeStored(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(text, out var rune, out var used) != System.Buffers.OperationStatus.Done || rune.Value == 0)
+            {
+                return false;
+            }
+
+            text = text[used..];
+        }
+
+        return true;
+    }
+
+    /// <summary>How many conversations are live, with a client attached and without.</summary>
+    public async Task<(int Attached, int Detached)> CountLiveAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FILTER (WHERE attached)::int, count(*) FILTER (WHERE NOT attached)::int FROM conversations WHERE status = 'active'");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
     }
 
     internal static string StatusName(ConversationStatus status) => status switch

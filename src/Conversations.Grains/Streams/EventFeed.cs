@@ -70,6 +70,43 @@ public sealed class EventFeed(NpgsqlDataSource dataSource)
         return events;
     }
 
+    /// <summary>
+    /// The events of <paramref name="kinds"/> written since <paramref name="since"/> and up to <paramref name="upTo"/>
+    /// (inclusive), newest <paramref name="limit"/> of them in commit order: the history a dashboard starts from before it
+    /// follows the feed after <paramref name="upTo"/>, so nothing is counted twice or missed.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedEvent>> HistoryAsync(IReadOnlyList<string> kinds, DateTimeOffset since, FeedCursor upTo, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT tx, id, stream, kind, payload, node_id, at FROM (
+                SELECT tx::text AS tx, tx AS tx_order, id, stream, kind, payload, node_id, at FROM feed_events
+                WHERE kind = ANY($1) AND at >= $2 AND (tx, id) <= ($3::text::xid8, $4)
+                ORDER BY tx_order DESC, id DESC
+                LIMIT $5
+            ) newest ORDER BY tx_order, id
+            """);
+        command.Parameters.AddWithValue(kinds.ToArray());
+        command.Parameters.AddWithValue(since);
+        command.Parameters.AddWithValue(upTo.Transaction.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue(upTo.Id);
+        command.Parameters.AddWithValue(limit);
+        var events = new List<FeedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            using var payload = JsonDocument.Parse(reader.GetString(4));
+            events.Add(new FeedEvent(
+                new FeedCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1)),
+                reader.GetString(2),
+                reader.GetString(3),
+                payload.RootElement.Clone(),
+                reader.GetString(5),
+                reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return events;
+    }
+
     /// <summary>The cursor after the newest readable event: where a subscriber that wants only what comes next starts.</summary>
     public async Task<FeedCursor> TailAsync(CancellationToken cancellationToken = default)
     {

@@ -94,4 +94,23 @@ public sealed class PriceTableTests
         Should.Throw<ArgumentException>(() => PriceTable.FromOptions(negative));
         Should.Throw<ArgumentException>(() => PriceTable.FromOptions(new PricesOptions { FallbackModel = "nope" }));
     }
+
+    [Fact]
+    public void Each_bad_price_setting_is_named()
+    {
+        var options = new PricesOptions { FallbackModel = "nope" };
+        options.Models["my-llm"] = new ModelPriceOptions { TextInputPerMillion = -1m, TextOutputPerMillion = 2m };
+        options.Models["gpt-realtime"] = new ModelPriceOptions { SttPerMinute = -0.5m };
+
+        var errors = PriceTable.Validate(options);
+
+        errors.ShouldBe(
+        [
+            "model 'gpt-realtime': SttPerMinute must not be negative (is -0.5)",
+            "model 'my-llm': TextInputPerMillion must not be negative (is -1)",
+            "FallbackModel 'nope' has no prices (add it under Models, or name a priced model)",
+        ]);
+        PriceTable.Validate(new PricesOptions()).ShouldBeEmpty();
+        Should.Throw<ArgumentException>(() => PriceTable.FromOptions(options)).Message.ShouldContain(errors[2]);
+    }
 }

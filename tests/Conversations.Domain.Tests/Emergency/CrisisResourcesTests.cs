@@ -53,4 +53,27 @@ public sealed class CrisisResourcesTests
         resources.For("xx").First().Name.ShouldBe("Samaritans");
         resources.SafetyMessage(EmergencyCategory.SuicideIntent, "en").ShouldBe("Call 999 or 116 123 (Samaritans).");
     }
+
+    [Fact]
+    public void Each_bad_emergency_setting_is_named()
+    {
+        var options = new EmergencyOptions { DefaultRegion = "FR" };
+        options.Resources["GB"] = [new CrisisResourceOptions { Name = "Samaritans" }];
+        options.Resources["JP"] = [];
+        options.RegionByLanguage["de"] = "DE";
+        options.SafetyMessages["en"] = " ";
+
+        var errors = CrisisResources.Validate(options);
+
+        errors.ShouldBe(
+        [
+            "Resources:GB:0: Phone is required",
+            "Resources:JP is empty (a region needs at least one resource)",
+            "RegionByLanguage:de names region 'DE', which has no resources (regions: GB, JP, KR, US)",
+            "SafetyMessages:en is empty",
+            "DefaultRegion 'FR' has no crisis resources (regions: GB, JP, KR, US)",
+        ]);
+        CrisisResources.Validate(new EmergencyOptions()).ShouldBeEmpty();
+        Should.Throw<ArgumentException>(() => CrisisResources.FromOptions(options)).Message.ShouldContain(errors[4]);
+    }
 }

@@ -55,4 +55,25 @@ public sealed class TierCatalogTests
         errors.Count.ShouldBe(2);
         Should.Throw<ArgumentException>(() => TierCatalog.FromOptions(options));
     }
+
+    [Fact]
+    public void Each_bad_tier_setting_is_named_with_its_value()
+    {
+        var options = new TiersOptions { DefaultTier = "gold" };
+        options.Items["free"] = new TierOptions { MaxSecondsPerConversation = 0, MonthlyDollars = -1m };
+        options.Items["basic"] = new TierOptions { WarningBeforeEndSeconds = -5 };
+        options.Items["silver"] = new TierOptions { MonthlyMinutes = 10, AllowedModes = { UpstreamMode.Cascade } };
+
+        var errors = TierCatalog.Validate(options);
+
+        errors.ShouldBe(
+        [
+            "tier 'silver' is new and lacks MaxSecondsPerConversation, MonthlyDollars, MonthlyConversations",
+            "tier 'free': MaxSecondsPerConversation must be positive (is 0)",
+            "tier 'free': MonthlyDollars must not be negative (is -1)",
+            "tier 'basic': WarningBeforeEndSeconds must not be negative (is -5)",
+            "DefaultTier 'gold' is not a tier (tiers: free, basic, premium)",
+        ]);
+        Should.Throw<ArgumentException>(() => TierCatalog.FromOptions(options)).Message.ShouldContain(errors[3]);
+    }
 }
