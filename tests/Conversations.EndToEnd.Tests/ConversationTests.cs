@@ -149,6 +149,43 @@ public sealed class ConversationTests(PostgresServerFixture postgres, EngineFixt
         socket.Received.ShouldNotContain(e => e.GetProperty("type").GetString() == "response.output_audio.delta");
     }
 
+    [Fact]
+    public async Task An_append_larger_than_the_engine_takes_in_one_event_is_heard_whole_without_restarting_the_session()
+    {
+        await using var silo = await TestSilo.StartAsync(postgres, engine);
+        await using var socket = await RawSocket.ConnectAsync(silo.BaseUrl, "model=children", silo.TokenFor("ravi"));
+        await socket.NextAsync("conversations.started");
+
+        // 20 s in one event: about 1.3 MB of base64, over the engine's 1 MiB per message (Engine:MaxMessageBytes).
+        byte[] audio = [.. SpeechSamples.Silence24k(TimeSpan.FromMilliseconds(300)), .. SpeechSamples.Pcm24k("hello how are you today")];
+        audio = [.. audio, .. SpeechSamples.Silence24k(TimeSpan.FromSeconds(20) - TimeSpan.FromSeconds(audio.Length / 48000.0))];
+        await socket.SendJsonAsync(new { type = "input_audio_buffer.append", event_id = "evt_long", audio = Convert.ToBase64String(audio) });
+
+        var heard = await socket.NextAsync("conversation.item.input_audio_transcription.completed", timeout: TimeSpan.FromSeconds(30));
+        heard.GetProperty("transcript").GetString()!.ShouldContain("how are you");
+        await socket.NextAsync("response.done", timeout: TimeSpan.FromSeconds(30));
+        socket.Received.ShouldNotContain(e => e.GetProperty("type").GetString() == "error" || e.GetProperty("type").GetString() == "conversations.resumed");
+
+        // Audio inside a message cannot go up in pieces: refused with the client's event_id, before anything is stored.
+        await socket.SendJsonAsync(new
+        {
+            type = "conversation.item.create",
+            event_id = "evt_big_item",
+            item = new { type = "message", role = "user", content = new[] { new { type = "input_audio", audio = Convert.ToBase64String(audio), transcript = "a long recording" } } },
+        });
+        var refused = await socket.NextAsync("error");
+        refused.GetProperty("error").GetProperty("code").GetString().ShouldBe("message_too_large");
+        refused.GetProperty("error").GetProperty("event_id").GetString().ShouldBe("evt_big_item");
+        await SayAsync(socket, "thank you");
+        await socket.NextAsync("conversations.transcript", e => e.GetProperty("text").GetString() == "thank you");
+        await socket.NextAsync("response.done", timeout: TimeSpan.FromSeconds(30));
+        var started = socket.Received.First(e => e.GetProperty("type").GetString() == "conversations.started");
+        var transcript = await TranscriptAsync(silo, silo.TokenFor("ravi"), started.GetProperty("conversation_id").GetString()!);
+        transcript.ShouldNotContain(e => e.Text == "a long recording");
+        transcript.ShouldContain(e => e.Text == "thank you");
+        socket.Received.ShouldNotContain(e => e.GetProperty("type").GetString() == "conversations.resumed");
+    }
+
     internal static async Task SayAsync(RawSocket socket, string text)
     {
         await socket.SendJsonAsync(new

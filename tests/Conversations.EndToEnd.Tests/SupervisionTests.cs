@@ -58,6 +58,8 @@ public sealed class SupervisionTests(PostgresServerFixture postgres, EngineFixtu
         await user.NextEventAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "assistant" && e.GetProperty("seq").GetInt64() > said.GetProperty("seq").GetInt64());
 
         await supervisor.CloseAsync();
+        // The server records "leave" when it sees the close, which may be after our close handshake returns.
+        await Eventually.UntilAsync(async () => (await SupervisionAsync(silo, supervisorToken, id)).Audit.Any(a => a.Action == "leave"), TimeSpan.FromSeconds(10), "the leave is audited");
         var supervision = await SupervisionAsync(silo, supervisorToken, id);
         supervision.LedBy.ShouldBeNull();
         supervision.Audit.Select(a => a.Action).ShouldBe(["join", "take_over", "say", "hand_back", "leave"]);

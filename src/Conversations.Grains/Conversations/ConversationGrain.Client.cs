@@ -66,7 +66,7 @@ public sealed partial class ConversationGrain
         {
             SendAudioToSupervisors(SupervisorAudio.User, "user", frame.Data.Span);
             var length = UpstreamEvents.WriteAppendAudio(frame.Data.Span, buffer);
-            await SendUpstreamAsync(client, new BinaryData(buffer.AsMemory(0, length)), eventId: null);
+            await SendAppendUpstreamAsync(client, buffer.AsMemory(0, length));
         }
         finally
         {
@@ -88,7 +88,7 @@ public sealed partial class ConversationGrain
                     SendBase64AudioToSupervisors(SupervisorAudio.User, "user", audio);
                 }
 
-                await SendUpstreamAsync(client, new BinaryData(_upstreamBuffer.WrittenMemory), eventId: null);
+                await SendAppendUpstreamAsync(client, _upstreamBuffer.WrittenMemory);
                 return;
             case AudioAppendOutcome.Invalid:
                 Refuse(client, appendError!);
@@ -145,13 +145,21 @@ public sealed partial class ConversationGrain
     /// <summary>Stores what the user wrote (screened first), then gives the model the message as the grain writes it.</summary>
     private async Task AddUserMessageAsync(ClientConnection client, UserMessage message)
     {
+        var upstream = UpstreamEvents.Write(message);
+        if (upstream.Length > UpstreamEvents.MaxEventLength)
+        {
+            // Audio in a message cannot be split like an append; refused before anything is stored.
+            client.SendJson(ServerEvents.InvalidRequest("message_too_large", $"A message may carry at most {UpstreamEvents.MaxEventLength} bytes; send long audio with input_audio_buffer.append.", message.EventId));
+            return;
+        }
+
         var text = message.Text;
         if (text.Length > 0)
         {
             AppendTranscript(Speaker.User, text, message.ItemId);
         }
 
-        await SendUpstreamAsync(client, UpstreamEvents.Write(message), message.EventId);
+        await SendUpstreamAsync(client, upstream, message.EventId);
     }
 
     /// <summary>A tool's output reaches the model too: it is screened and stored like the user's words.</summary>
@@ -167,6 +175,39 @@ public sealed partial class ConversationGrain
 
     private static void Refuse(ClientConnection client, ClientEventError error) =>
         client.SendJson(ServerEvents.InvalidRequest(error.Code, error.Message, error.EventId, error.Param));
+
+    // A client may append up to Gateway:MaxFrameBytes (4 MiB) at once, the upstream takes less per event: a long append
+    // goes up in pieces of whole samples, each with the client's event_id, instead of costing the upstream session.
+    private async Task SendAppendUpstreamAsync(ClientConnection client, ReadOnlyMemory<byte> append)
+    {
+        if (append.Length <= UpstreamEvents.MaxAppendBase64Length)
+        {
+            await SendUpstreamAsync(client, new BinaryData(append), eventId: null);
+            return;
+        }
+
+        var audioStart = append.Span.LastIndexOf("\"audio\":\""u8) + 9;
+        var (header, audio) = (append[..audioStart], append[audioStart..^2]);
+        var piece = ArrayPool<byte>.Shared.Rent(header.Length + UpstreamEvents.MaxAppendBase64Length + 2);
+        try
+        {
+            for (var offset = 0; offset < audio.Length; offset += UpstreamEvents.MaxAppendBase64Length)
+            {
+                var chunk = audio.Slice(offset, Math.Min(UpstreamEvents.MaxAppendBase64Length, audio.Length - offset));
+                header.Span.CopyTo(piece);
+                chunk.Span.CopyTo(piece.AsSpan(header.Length));
+                "\"}"u8.CopyTo(piece.AsSpan(header.Length + chunk.Length));
+                if (!await SendUpstreamAsync(client, new BinaryData(piece.AsMemory(0, header.Length + chunk.Length + 2)), eventId: null))
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(piece);
+        }
+    }
 
     private async Task<bool> SendUpstreamAsync(ClientConnection client, BinaryData json, string? eventId)
     {

@@ -267,6 +267,15 @@ public static class UpstreamEvents
         }
     }
 
+    /// <summary>The largest event sent upstream: the realtime engine's default <c>Engine:MaxMessageBytes</c>, 1 MiB.</summary>
+    public const int MaxEventLength = 1024 * 1024;
+
+    /// <summary>
+    /// The most base64 audio one upstream append carries: 512 KiB, about 8 s of PCM16 24 kHz, well under the realtime
+    /// engine's 1 MiB per event (<c>Engine:MaxMessageBytes</c>). A multiple of 8 characters, so a piece holds whole samples.
+    /// </summary>
+    public const int MaxAppendBase64Length = 512 * 1024;
+
     /// <summary>The most bytes <see cref="WriteAppendAudio"/> writes for <paramref name="pcmLength"/> bytes of audio.</summary>
     public static int MaxAppendAudioLength(int pcmLength) =>
         AppendPrefix.Length + System.Buffers.Text.Base64.GetMaxEncodedToUtf8Length(pcmLength) + AppendSuffix.Length;
