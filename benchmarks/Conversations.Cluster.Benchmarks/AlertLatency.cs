@@ -23,6 +23,15 @@ internal static class AlertLatency
 
         await using var db = new NpgsqlConnection(cluster.Database);
         await db.OpenAsync();
+        // The client hears conversations.emergency as soon as the level is decided; the alert row may commit just after.
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM emergency_alerts", db))
+        {
+            for (var waited = 0; Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture) < Conversations && waited < 300; waited++)
+            {
+                await Task.Delay(100);
+            }
+        }
+
         await using var command = new NpgsqlCommand("""
             SELECT extract(epoch FROM a.created_at - t.at) * 1000
             FROM emergency_alerts a JOIN transcript_entries t ON t.conversation_id = a.conversation_id AND t.seq = a.transcript_seq

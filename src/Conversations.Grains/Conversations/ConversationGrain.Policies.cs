@@ -31,7 +31,8 @@ public sealed partial class ConversationGrain
     private string? _activeResponseId;
     private string? _pendingSafetyText;
     private long _speechStoppedAt;
-    private bool _firstAudioMeasured = true;
+    private bool _awaitingSpokenTurnResponse; // speech stopped; the next model response answers it
+    private byte[]? _spokenTurnResponseId; // that response, until its first audio is heard
     private double? _timeToFirstAudioMs;
     private RelayLatencySamples? _relayLatencySamples;
 
@@ -305,7 +306,8 @@ public sealed partial class ConversationGrain
         if (header.Is("input_audio_buffer.speech_stopped"u8))
         {
             _speechStoppedAt = Stopwatch.GetTimestamp();
-            _firstAudioMeasured = false;
+            _awaitingSpokenTurnResponse = true;
+            _spokenTurnResponseId = null;
         }
 
         return Task.FromResult(header.ResponseId.IsEmpty || _suppressedResponses.Count == 0 || !_suppressedResponses.Contains(header.ResponseIdString!));
@@ -324,6 +326,11 @@ public sealed partial class ConversationGrain
             if (purpose is not null)
             {
                 _ownResponses[id] = purpose;
+            }
+            else if (_awaitingSpokenTurnResponse)
+            {
+                _awaitingSpokenTurnResponse = false;
+                _spokenTurnResponseId = System.Text.Encoding.UTF8.GetBytes(id);
             }
             else if (_pendingSafetyText is not null)
             {
@@ -357,11 +364,12 @@ public sealed partial class ConversationGrain
         }
     }
 
-    private void MeasureFirstAudio()
+    /// <summary>Time to first audio of the model's answer to a spoken turn: the first delta of the response created after speech stopped.</summary>
+    private void MeasureFirstAudio(ReadOnlySpan<byte> responseId)
     {
-        if (!_firstAudioMeasured)
+        if (_spokenTurnResponseId is { } answer && responseId.SequenceEqual(answer))
         {
-            _firstAudioMeasured = true;
+            _spokenTurnResponseId = null;
             _timeToFirstAudioMs = Stopwatch.GetElapsedTime(_speechStoppedAt).TotalMilliseconds;
             metrics.TimeToFirstAudio.Record(_timeToFirstAudioMs.Value);
         }

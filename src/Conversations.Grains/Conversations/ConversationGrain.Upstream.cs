@@ -119,7 +119,7 @@ public sealed partial class ConversationGrain
         {
             if (_suppressedResponses.Count == 0 || header.ResponseId.IsEmpty || !_suppressedResponses.Contains(header.ResponseIdString!))
             {
-                MeasureFirstAudio();
+                MeasureFirstAudio(header.ResponseId);
                 RelayAudioDelta(data, header);
                 RelayLatency.Record(receivedAt);
             }
