@@ -156,10 +156,11 @@ public sealed class RestProviderTests : IClassFixture<RestEngineFixture>
 
         await recorder.Session.AddItemAsync(RealtimeItem.CreateUserMessageItem("Hello?"), ct);
         await recorder.Session.StartResponseAsync(ct);
-        var failed = await recorder.WaitForAsync<RealtimeServerUpdateResponseDone>();
+        var failed = await recorder.WaitForAsync<RealtimeServerUpdateResponseDone>(timeout: TimeSpan.FromSeconds(60));
 
         failed.Response.StatusDetails.Error.Code.ShouldBe("provider_timeout");
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(8), "the configured timeout is 1 s");
+        // The configured timeout is 1 s; HttpClient's own is 100 s. The margin is for a loaded machine, not for the code.
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the configured timeout, not HttpClient's 100 s, ended the call");
         await AssertNextTurnWorksAsync(recorder, skip: 1);
     }
 
