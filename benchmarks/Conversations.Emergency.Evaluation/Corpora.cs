@@ -45,7 +45,7 @@ public static class Corpora
                 r["language"],
                 int.Parse(r["level"], CultureInfo.InvariantCulture),
                 Enum.Parse<EmergencyCategory>(r["category"]),
-                r.GetValueOrDefault("topic", ""),
+                r.GetValueOrDefault("topic") ?? r.GetValueOrDefault("note", ""), // the held-out file names its topic group in the note
                 r.GetValueOrDefault("origin", ""),
                 r.GetValueOrDefault("note", "")))
             .ToArray();

@@ -105,7 +105,7 @@ public static class CorpusReport
             GoalRows(md, name, part);
         }
 
-        md.Append("\n## Stages (tuning, cross-validated)\n\nEach stage alone and combined, same folds and thresholds.\n\n")
+        md.Append("\n## Stages\n\nEach stage alone and combined: on the tuning split with the fold models (cross-validated), on the held-out split with the shipped model; same thresholds.\n\n")
           .Append("| rows | detector | n | level-3 recall | level ≥ 2 recall | level-1 recall | false level ≥ 2 alarms | exact level |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var (rows, filter) in new (string, Func<LabelledUtterance, bool>)[] { ("all tuning", _ => true), ("lexicon-unseen", i => i.UnseenByLexicon) })
         {
@@ -115,6 +115,17 @@ public static class CorpusReport
                 var f = Figures.Of(outcomes);
                 md.Append(CultureInfo.InvariantCulture, $"| {rows} | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {F(f.ExactLevel)} |\n");
             }
+        }
+
+        foreach (var (stage, read) in HeldOutStages())
+        {
+            var f = Figures.Of(read);
+            md.Append(CultureInfo.InvariantCulture, $"| held-out | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {F(f.ExactLevel)} |\n");
+        }
+
+        if (heldOut is not null)
+        {
+            md.Append('\n').Append(HeldOutReading);
         }
 
         md.Append("\n## Precision and recall per level\n\n| split | language | level | precision | recall |\n| --- | --- | --- | --- | --- |\n");
@@ -194,6 +205,74 @@ public static class CorpusReport
 
         return md.ToString();
     }
+
+    /// <summary>The held-out split read by the lexicon alone, the shipped classifier alone, and both (none before the split is committed).</summary>
+    private static IEnumerable<(string Stage, Outcome[] Outcomes)> HeldOutStages()
+    {
+        var heldOut = Corpora.HeldOut();
+        if (heldOut is null)
+        {
+            yield break;
+        }
+
+        var model = CrisisClassifier.Default;
+        yield return ("lexicon", heldOut.Select(i =>
+        {
+            var l = Conversations.Domain.Emergency.Lexicon.LexiconDetector.Read(i.Text);
+            return new Outcome(i, new EmergencyAssessment(l.Level, l.Category, l.Evidence, i.Language));
+        }).ToArray());
+        yield return ("classifier", heldOut.Select(i =>
+        {
+            var c = model.Read(i.Text);
+            return new Outcome(i, new EmergencyAssessment(c.Level, c.Category, c.Evidence, i.Language));
+        }).ToArray());
+        yield return ("combined", heldOut.Select(i => new Outcome(i, EmergencyDetector.Assess(i.Text, i.Language))).ToArray());
+    }
+
+    /// <summary>
+    /// What the held-out evaluation shows, written once after the single run on the frozen split, with the detector
+    /// unchanged since (commit order: detector, then the copy of the split, then this reading).
+    /// </summary>
+    private const string HeldOutReading = """
+        ### Held-out: what fails and why
+
+        The held-out split was evaluated once, after the detector was committed; nothing was changed afterwards. **None of the
+        four goals is met**, and the Korean–English gap is not within 2 points; Korean now does *better* than English on every
+        recall and on false alarms (the reverse of where issue #15 started).
+
+        - **False alarms and over-escalation come from the classifier.** Alone it finds most crises on new phrasing (the lexicon
+          alone finds few: see the stages table), but at the thresholds chosen it also fires on ordinary text: 10 of 26 `benign`
+          held-out lines reach level 1–3 ("강아지 산책시키고 왔어요 날씨 좋네요" → 3, "what's the difference between a
+          psychologist and a psychiatrist" → 3), as do level-1 distress lines (11 read as 3) and level-2 medical lines (8 read as
+          3). Its evidence on those is function words and endings (`and`, `the`, `to`, `어`, `가`, `이`): with 1,333 written
+          sentences a linear n-gram model learns the style of crisis sentences as much as their content, and the thresholds that
+          balance the goals (the maximin rule) sit where neutral text scores (P ≈ 0.45–0.6). Stricter thresholds cut false alarms
+          but lose recall at the same rate (option comparison: at ≤ 5 % false alarms the cross-validated level-3 recall on new phrasing is ≈ 0.5); the
+          goals cannot be met together by this model family on this much data.
+        - **English level 3 (0.73).** Misses are acts and plans stated without a death word, where the lexicon has no phrase and
+          the English n-grams score below the threshold: "the car's running in the garage with the door shut. I'm sitting in
+          it.", "I bought charcoal and duct tape for the car. I just need to work up the nerve", "this is the last time I'm going
+          to talk to anyone … goodbye", "I bought a rope today. I know exactly what I'm going to do with it."; and acts read one
+          level low ("I took like 30 paracetamol about an hour ago …" → 2, "I swallowed everything in the medicine cabinet …" → 1).
+        - **Korean level 3 (0.93)** misses two plans without a method word the model knows ("그냥 밥이고 물이고 다 끊고 이대로
+          죽을 거야 …" → 1, "내일 출근하는 척 나가서 마포대교 갈 거야 이번엔 진짜로" → 0) and one medical line.
+        - **Level 1 (0.66).** Besides over-escalation, Korean `past struggling` lines fall to 0: the lexicon's past-and-recovery
+          rule, extended on tuning false alarms, reads "고등학생 때 자해 했었는데 지금은 안 해요 근데 요즘 다시 많이 힘들어요" as
+          recovered and the classifier does not raise it. English `past struggling` lines go the other way (2), from "kill myself"
+          and "overdose" in the lexicon.
+        - **Negation.** Lines that deny risk but name it ("I've never once thought about killing myself …", "자해 같은 건 한 번도
+          해본 적 없어요 …", "선생님이 자꾸 자살 생각 있냐고 물어보는데 진짜 없거든요") are read at 2: the negation rules do not
+          reach that far from the phrase.
+        - **Category at level 3.** Self-inflicted acts with bleeding or poison ("손목 그었는데 피가 안 멈춰요 …", "농약 마셨어요 …")
+          are read `MedicalEmergency` where the writer labelled `SuicideIntent`; the level is right. (The tuning rubric files a
+          wound that will not stop bleeding under `MedicalEmergency`; the held-out writer chose by the stated intent.)
+        - **Latency** is far inside the goal (p95 well under 1 ms; see below).
+
+        What would move the figures: much more written data (the classifier's errors are those of too little data, not of
+        features: the option comparison shows every variant within a few points), a semantic encoder for English (the
+        MiniLM package was not measured for lack of time), and a product decision on the operating point (recall or false alarms).
+
+        """;
 
     /// <summary>Each dialogue fed turn by turn to an <see cref="EmergencyContext"/>: the conversation's level after each turn against the label.</summary>
     public static IReadOnlyList<(DialogueTurn Turn, int Expected, int Detected, EmergencyAssessment Assessment)> DialogueOutcomes()
