@@ -8,8 +8,14 @@ namespace Conversations.Emergency.Evaluation;
 /// <summary>One labelled utterance of a corpus file.</summary>
 public sealed record LabelledUtterance(string Text, string Language, int Level, EmergencyCategory Category, string Topic, string Origin, string Note)
 {
-    /// <summary>Rows the lexicon was never tuned on: added with the classifier, or written after the lexicon was frozen.</summary>
-    public bool UnseenByLexicon => Origin is "added" or "fresh";
+    /// <summary>Rows the lexicon was never tuned on: added with the classifier, written after the lexicon was frozen, or plain everyday lines of round 2.</summary>
+    public bool UnseenByLexicon => Origin is "added" or "fresh" or "plain";
+
+    /// <summary>
+    /// A plain everyday line (level 0 without any risk word): the tuning split's round-2 lines (origin <c>plain</c>), the
+    /// held-out writers' <c>benign</c> / <c>plain</c> notes. Other level-0 lines are hard negatives (idioms, fiction, negation …).
+    /// </summary>
+    public bool IsPlainNegative => Level == 0 && (Origin == "plain" || Note.StartsWith("benign", StringComparison.OrdinalIgnoreCase) || Note.StartsWith("plain", StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>One user turn of a labelled dialogue.</summary>
@@ -22,6 +28,7 @@ public static class Corpora
     public const string TuningFile = Folder + "/corpus.tsv";
     public const string DialoguesFile = Folder + "/dialogues.tsv";
     public const string HeldOutFile = Folder + "/heldout/heldout.tsv";
+    public const string HeldOut2File = Folder + "/heldout2/heldout2.tsv";
 
     /// <summary>The tuning split: every row of corpus.tsv.</summary>
     public static IReadOnlyList<LabelledUtterance> Tuning() => Load(Path.Combine(RepositoryRoot(), TuningFile));
@@ -31,6 +38,27 @@ public static class Corpora
     {
         var path = Path.Combine(RepositoryRoot(), HeldOutFile);
         return File.Exists(path) ? Load(path) : null;
+    }
+
+    /// <summary>The second frozen held-out split (round 2), or null before it is committed.</summary>
+    public static IReadOnlyList<LabelledUtterance>? HeldOut2()
+    {
+        var path = Path.Combine(RepositoryRoot(), HeldOut2File);
+        return File.Exists(path) ? Load(path) : null;
+    }
+
+    /// <summary>Every frozen held-out split that is committed, by name.</summary>
+    public static IEnumerable<(string Name, IReadOnlyList<LabelledUtterance> Items)> HeldOutSplits()
+    {
+        if (HeldOut() is { } first)
+        {
+            yield return ("held-out 1", first);
+        }
+
+        if (HeldOut2() is { } second)
+        {
+            yield return ("held-out 2", second);
+        }
     }
 
     public static IReadOnlyList<DialogueTurn> Dialogues() =>

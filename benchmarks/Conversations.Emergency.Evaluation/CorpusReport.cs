@@ -15,20 +15,31 @@ public static class CorpusReport
     public const string MeasuredMarker = "<!-- measured: everything below depends on the machine or on `select`, and is not compared by the currency test -->";
     public const string Command = "dotnet run -c Release --project benchmarks/Conversations.Emergency.Evaluation -- report --write";
     public const string SelectionFile = "benchmarks/Conversations.Emergency.Evaluation/selection.md";
+    public const string MiniLmFile = "benchmarks/Conversations.Emergency.Evaluation/MiniLm/minilm.md";
 
     private static readonly string[] Languages = ["en", "ko"];
 
-    private static readonly Lazy<CrossValidated> TuningCv = new(() => ClassifierTraining.CrossValidate(Corpora.Tuning(), TrainingOptions.Chosen));
+    private static readonly Lazy<CrossValidated> TuningCv = new(() => CrossValidationFile.Read(Corpora.Tuning()));
 
-    /// <summary>The tuning split's 5-fold cross-validation with the chosen options (computed once per process).</summary>
+    /// <summary>The tuning split's 5-fold cross-validation with the chosen options, as `train` last wrote it (cross-validation.tsv).</summary>
     internal static CrossValidated TuningCrossValidation => TuningCv.Value;
 
     /// <summary>The full detector on the tuning split, each utterance read by the fold model that did not train on it.</summary>
     public static IReadOnlyList<Outcome> TuningOutcomes() => TuningCrossValidation.Outcomes(i => TuningCrossValidation.Combined(i));
 
-    /// <summary>The shipped detector on the held-out split, or null before the split is committed.</summary>
-    public static IReadOnlyList<Outcome>? HeldOutOutcomes() =>
-        Corpora.HeldOut()?.Select(i => new Outcome(i, EmergencyDetector.Assess(i.Text, i.Language))).ToArray();
+    /// <summary>The shipped detector on each committed held-out split, and on both together when there are two.</summary>
+    public static IReadOnlyList<(string Name, IReadOnlyList<Outcome> Outcomes)> HeldOutOutcomes()
+    {
+        var splits = Corpora.HeldOutSplits()
+            .Select(s => (s.Name, (IReadOnlyList<Outcome>)s.Items.Select(i => new Outcome(i, EmergencyDetector.Assess(i.Text, i.Language))).ToArray()))
+            .ToList();
+        if (splits.Count > 1)
+        {
+            splits.Add(("held-out 1 + 2", splits.SelectMany(s => s.Item2).ToArray()));
+        }
+
+        return splits;
+    }
 
     /// <summary>The report; with <paramref name="withMeasurements"/>, followed by the marker, latency and the option comparison.</summary>
     public static string Generate(bool withMeasurements)
@@ -37,6 +48,7 @@ public static class CorpusReport
         var tuning = TuningOutcomes();
         var unseen = tuning.Where(o => o.Item.UnseenByLexicon).ToArray();
         var heldOut = HeldOutOutcomes();
+        var heldOutRows = heldOut.Where(h => !h.Name.Contains('+', StringComparison.Ordinal)).Sum(h => h.Outcomes.Count);
         var shipped = CrisisClassifier.Default;
         var md = new StringBuilder();
 
@@ -52,14 +64,20 @@ public static class CorpusReport
           .Append("without reading the lexicon's phrases. No risk phrase was added to the lexicon for them, but its rules that *dismiss* risk words ")
           .Append("(past and recovery, school and news topics, laughter, a few idioms) were extended after looking at its false alarms on `added`. ")
           .Append("Rows of `fresh` and `added` are called *lexicon-unseen* below: the lexicon never learnt their risk phrasing.\n")
-          .Append("- **held-out** — `").Append(Corpora.HeldOutFile).Append("`: written by another engineer from the level rubric and the topic list alone, ")
+          .Append("Round 2 added `plain`: several hundred plain everyday lines per language (daily life, food, work, family, health questions, small talk), ")
+          .Append("written for the classifier, which had learnt the style of crisis sentences for want of ordinary ones.\n")
+          .Append("- **held-out 1** — `").Append(Corpora.HeldOutFile).Append("`: written by another engineer from the level rubric and the topic list alone, ")
           .Append("without seeing the lexicon or the tuning corpus, before any tuning; frozen (a test checks its SHA-256) and never used to tune or choose anything. ")
-          .Append("It is evaluated once, with the shipped detector.\n")
+          .Append("Round 1's report showed its figures and some of its lines, so round 2 was developed knowing them: it is no longer a clean estimate.\n")
+          .Append("- **held-out 2** — `").Append(Corpora.HeldOut2File).Append("`: written for round 2 by another engineer who never saw the detector, with many ")
+          .Append("plain everyday negatives; not opened until the round-2 detector was committed, then copied unchanged (a test checks its SHA-256) and evaluated ")
+          .Append("once. **The clean estimate.**\n")
           .Append("- **dialogues** — `").Append(Corpora.DialoguesFile).Append("`: short labelled conversations for context across turns (`EmergencyContext`); tuning data.\n\n")
           .Append("Tuning figures are **5-fold cross-validation**: each utterance is read by a classifier trained on the other four folds ")
           .Append("(folds stratified by language and class, fixed seed); the lexicon is the same in every fold, so on `dev`/`holdout` rows it has seen the text. ")
           .Append("The classifier's probability thresholds were chosen on the out-of-fold results of the lexicon-unseen rows, so those figures are slightly optimistic too. ")
-          .Append("The held-out figures are the honest estimate.\n\n");
+          .Append("The held-out figures are the honest estimate, held-out 2 above all. *Plain* negatives are plain everyday lines (tuning: origin `plain`; ")
+          .Append("held-out: note `benign`/`plain`); *hard* negatives are the other level-0 lines (idioms, fiction, news, negation, recovery, general questions …).\n\n");
 
         md.Append("## The detector\n\n")
           .Append("1. **Lexicon** (`Emergency/Lexicon`): phrases in one Aho–Corasick pass, with negation, idiom, fiction, third-person, past/recovery and ")
@@ -68,13 +86,18 @@ public static class CorpusReport
           .Append("English characters and words — into the eight level/category classes; weights in the embedded resource `crisis-classifier.tsv`, ")
           .Append("trained by `dotnet run -c Release --project benchmarks/Conversations.Emergency.Evaluation -- train` (deterministic; a test retrains and compares). ")
           .Append(CultureInfo.InvariantCulture, $"Options: `{TrainingOptions.Chosen}`; {shipped.VocabularySize} features; thresholds `{shipped.Thresholds}`.\n")
-          .Append("3. **Combination**: the higher level wins; but where the lexicon recognised an idiom, fiction, a negation, recovery or a dismissed third-party ")
-          .Append("or past reading, a higher classifier level counts only when its confidence (P(level ≥ its level)) reaches the veto threshold.\n")
+          .Append("3. **Combination**: the higher level wins, with three gates on the classifier: its level 3 counts only where the lexicon saw a risk phrase ")
+          .Append("(of level 2 or 3, whatever its reading) unless P(level 3) reaches the stricter `level3-alone` threshold; its level 2 only where the lexicon ")
+          .Append("saw a risk phrase or a cue of risk (means, place, time, plan, intent, symptoms) unless P(level ≥ 2) reaches `level2-alone`; and where the ")
+          .Append("lexicon recognised an idiom, fiction, a negation, recovery or a dismissed third-party or past reading, a higher classifier level counts only ")
+          .Append("when its confidence (P(level ≥ its level)) reaches the veto threshold.\n")
           .Append("4. **Context** (`EmergencyContext`): the last three user utterances are also read together; that reading counts when it is level 2 or 3, ")
           .Append("higher than the new utterance alone and higher than the earlier utterances without it. Levels never go down.\n")
-          .Append("5. **Thresholds** are chosen on the out-of-fold results of the lexicon-unseen rows as the largest worst margin over the four goals ")
-          .Append(CultureInfo.InvariantCulture, $"and a fifth, negatives read at level ≥ 1 ≤ {ClassifierTraining.MaxConcernOnNegatives:0%}: no choice meets the goals, ")
-          .Append("so this one misses each by about as much; stricter thresholds trade recall for fewer false alarms (see the option comparison at the end).\n\n");
+          .Append("5. **Thresholds**, per language (the utterance's script), are chosen on the out-of-fold results of the lexicon-unseen rows: ")
+          .Append(CultureInfo.InvariantCulture, $"among those whose false level ≥ 2 alarms stay within {ClassifierTraining.MaxFalseAlarms:0%} on hard negatives and ")
+          .Append(CultureInfo.InvariantCulture, $"{ClassifierTraining.MaxFalseAlarms / 3:0%} on plain everyday lines, and that read no plain everyday line as level 3, the lowest mean cost, where a false ")
+          .Append("level-3 alarm costs 8, a false level 2 on a negative 4, a level 3 missed entirely 8 (read as 1: 6, as 2: 1), a level 2 missed 4 (read as 1: 2) ")
+          .Append("and a missed or over-read level 1 costs 1.\n\n");
 
         md.Append("## Size\n\n| split | language | level 0 | level 1 | level 2 | level 3 | total |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var (name, part) in Parts(tuning, heldOut))
@@ -92,14 +115,14 @@ public static class CorpusReport
             }
         }
 
-        var all = tuning.Count + (heldOut?.Count ?? 0);
-        var korean = tuning.Count(o => o.Item.Language == "ko") + (heldOut?.Count(o => o.Item.Language == "ko") ?? 0);
-        md.Append(CultureInfo.InvariantCulture, $"\nAll splits: {all} utterances, {korean} Korean ({Pct(korean / (double)all)}); held-out share {Pct((heldOut?.Count ?? 0) / (double)all)}.\n\n");
+        var all = tuning.Count + heldOutRows;
+        var korean = Parts(tuning, heldOut).Where(p => !p.Name.Contains('+', StringComparison.Ordinal)).Sum(p => p.Part.Count(o => o.Item.Language == "ko"));
+        md.Append(CultureInfo.InvariantCulture, $"\nAll splits: {all} utterances, {korean} Korean ({Pct(korean / (double)all)}); held-out share {Pct(heldOutRows / (double)all)}.\n\n");
 
         md.Append("## Goals\n\nIssue #15's goals, per split and language. Exact level for level 3 and level 1; level ≥ 2 for the middle goal; false alarms are ")
           .Append("utterances labelled 0 detected at 2 or 3. The gap is Korean minus English in percentage points (goal: within 2 points on each).\n\n")
-          .Append("| split | language | n | level-3 recall (≥ 0.98) | level ≥ 2 recall (≥ 0.95) | level-1 recall (≥ 0.85) | false level ≥ 2 alarms on negatives (≤ 3 %) | exact level |\n")
-          .Append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+          .Append("| split | language | n | level-3 recall (≥ 0.98) | level ≥ 2 recall (≥ 0.95) | level-1 recall (≥ 0.85) | false level ≥ 2 alarms on negatives (≤ 3 %) | on hard negatives | on plain negatives | level 3 on plain negatives | exact level |\n")
+          .Append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var (name, part) in Parts(tuning, heldOut).Prepend(("tuning, lexicon-unseen rows (CV)", unseen)))
         {
             GoalRows(md, name, part);
@@ -117,16 +140,13 @@ public static class CorpusReport
             }
         }
 
-        foreach (var (stage, read) in HeldOutStages())
+        foreach (var (split, stage, read) in HeldOutStages())
         {
             var f = Figures.Of(read);
-            md.Append(CultureInfo.InvariantCulture, $"| held-out | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {F(f.ExactLevel)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {split} | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {F(f.ExactLevel)} |\n");
         }
 
-        if (heldOut is not null)
-        {
-            md.Append('\n').Append(HeldOutReading);
-        }
+        md.Append('\n').Append(HeldOutReading);
 
         md.Append("\n## Precision and recall per level\n\n| split | language | level | precision | recall |\n| --- | --- | --- | --- | --- |\n");
         foreach (var (name, part) in Parts(tuning, heldOut))
@@ -196,81 +216,47 @@ public static class CorpusReport
         }
 
         md.Append('\n').Append(MeasuredMarker).Append('\n');
-        Latency.Append(md, Corpora.Tuning().Concat(Corpora.HeldOut() ?? []).ToArray(), Corpora.Dialogues());
-        var selection = Path.Combine(Corpora.RepositoryRoot(), SelectionFile);
-        if (File.Exists(selection))
+        Latency.Append(md, Corpora.Tuning().Concat(Corpora.HeldOutSplits().SelectMany(s => s.Items)).ToArray(), Corpora.Dialogues());
+        foreach (var file in new[] { MiniLmFile, SelectionFile })
         {
-            md.Append('\n').Append(File.ReadAllText(selection));
+            var path = Path.Combine(Corpora.RepositoryRoot(), file);
+            if (File.Exists(path))
+            {
+                md.Append('\n').Append(File.ReadAllText(path));
+            }
         }
 
         return md.ToString();
     }
 
-    /// <summary>The held-out split read by the lexicon alone, the shipped classifier alone, and both (none before the split is committed).</summary>
-    private static IEnumerable<(string Stage, Outcome[] Outcomes)> HeldOutStages()
+    /// <summary>Each held-out split read by the lexicon alone, the shipped classifier alone (no gates), and the detector.</summary>
+    private static IEnumerable<(string Split, string Stage, Outcome[] Outcomes)> HeldOutStages()
     {
-        var heldOut = Corpora.HeldOut();
-        if (heldOut is null)
-        {
-            yield break;
-        }
-
         var model = CrisisClassifier.Default;
-        yield return ("lexicon", heldOut.Select(i =>
+        foreach (var (split, items) in Corpora.HeldOutSplits())
         {
-            var l = Conversations.Domain.Emergency.Lexicon.LexiconDetector.Read(i.Text);
-            return new Outcome(i, new EmergencyAssessment(l.Level, l.Category, l.Evidence, i.Language));
-        }).ToArray());
-        yield return ("classifier", heldOut.Select(i =>
-        {
-            var c = model.Read(i.Text);
-            return new Outcome(i, new EmergencyAssessment(c.Level, c.Category, c.Evidence, i.Language));
-        }).ToArray());
-        yield return ("combined", heldOut.Select(i => new Outcome(i, EmergencyDetector.Assess(i.Text, i.Language))).ToArray());
+            yield return (split, "lexicon", items.Select(i =>
+            {
+                var l = Conversations.Domain.Emergency.Lexicon.LexiconDetector.Read(i.Text);
+                return new Outcome(i, new EmergencyAssessment(l.Level, l.Category, l.Evidence, i.Language));
+            }).ToArray());
+            yield return (split, "classifier", items.Select(i =>
+            {
+                var c = model.Read(i.Text);
+                return new Outcome(i, new EmergencyAssessment(c.Level, c.Category, c.Evidence, i.Language));
+            }).ToArray());
+            yield return (split, "combined", items.Select(i => new Outcome(i, EmergencyDetector.Assess(i.Text, i.Language))).ToArray());
+        }
     }
 
     /// <summary>
-    /// What the held-out evaluation shows, written once after the single run on the frozen split, with the detector
-    /// unchanged since (commit order: detector, then the copy of the split, then this reading).
+    /// What the held-out evaluation shows, written once after the single run of the round-2 detector on held-out 2, with the
+    /// detector unchanged since (commit order: detector, then the copy of the split, then this reading).
     /// </summary>
     private const string HeldOutReading = """
         ### Held-out: what fails and why
 
-        The held-out split was evaluated once, after the detector was committed; nothing was changed afterwards. **None of the
-        four goals is met**, and the Korean–English gap is not within 2 points; Korean now does *better* than English on every
-        recall and on false alarms (the reverse of where issue #15 started).
-
-        - **False alarms and over-escalation come from the classifier.** Alone it finds most crises on new phrasing (the lexicon
-          alone finds few: see the stages table), but at the thresholds chosen it also fires on ordinary text: 10 of 26 `benign`
-          held-out lines reach level 1–3 ("강아지 산책시키고 왔어요 날씨 좋네요" → 3, "what's the difference between a
-          psychologist and a psychiatrist" → 3), as do level-1 distress lines (11 read as 3) and level-2 medical lines (8 read as
-          3). Its evidence on those is function words and endings (`and`, `the`, `to`, `어`, `가`, `이`): with 1,333 written
-          sentences a linear n-gram model learns the style of crisis sentences as much as their content, and the thresholds that
-          balance the goals (the maximin rule) sit where neutral text scores (P ≈ 0.45–0.6). Stricter thresholds cut false alarms
-          but lose recall at the same rate (option comparison: at ≤ 5 % false alarms the cross-validated level-3 recall on new phrasing is ≈ 0.5); the
-          goals cannot be met together by this model family on this much data.
-        - **English level 3 (0.73).** Misses are acts and plans stated without a death word, where the lexicon has no phrase and
-          the English n-grams score below the threshold: "the car's running in the garage with the door shut. I'm sitting in
-          it.", "I bought charcoal and duct tape for the car. I just need to work up the nerve", "this is the last time I'm going
-          to talk to anyone … goodbye", "I bought a rope today. I know exactly what I'm going to do with it."; and acts read one
-          level low ("I took like 30 paracetamol about an hour ago …" → 2, "I swallowed everything in the medicine cabinet …" → 1).
-        - **Korean level 3 (0.93)** misses two plans without a method word the model knows ("그냥 밥이고 물이고 다 끊고 이대로
-          죽을 거야 …" → 1, "내일 출근하는 척 나가서 마포대교 갈 거야 이번엔 진짜로" → 0) and one medical line.
-        - **Level 1 (0.66).** Besides over-escalation, Korean `past struggling` lines fall to 0: the lexicon's past-and-recovery
-          rule, extended on tuning false alarms, reads "고등학생 때 자해 했었는데 지금은 안 해요 근데 요즘 다시 많이 힘들어요" as
-          recovered and the classifier does not raise it. English `past struggling` lines go the other way (2), from "kill myself"
-          and "overdose" in the lexicon.
-        - **Negation.** Lines that deny risk but name it ("I've never once thought about killing myself …", "자해 같은 건 한 번도
-          해본 적 없어요 …", "선생님이 자꾸 자살 생각 있냐고 물어보는데 진짜 없거든요") are read at 2: the negation rules do not
-          reach that far from the phrase.
-        - **Category at level 3.** Self-inflicted acts with bleeding or poison ("손목 그었는데 피가 안 멈춰요 …", "농약 마셨어요 …")
-          are read `MedicalEmergency` where the writer labelled `SuicideIntent`; the level is right. (The tuning rubric files a
-          wound that will not stop bleeding under `MedicalEmergency`; the held-out writer chose by the stated intent.)
-        - **Latency** is far inside the goal (p95 well under 1 ms; see below).
-
-        What would move the figures: much more written data (the classifier's errors are those of too little data, not of
-        features: the option comparison shows every variant within a few points), a semantic encoder for English (the
-        MiniLM package was not measured for lack of time), and a product decision on the operating point (recall or false alarms).
+        Not yet evaluated: held-out 2 is read once, after the round-2 detector is committed.
 
         """;
 
@@ -316,25 +302,29 @@ public static class CorpusReport
     private static void GoalRows(StringBuilder md, string name, IReadOnlyList<Outcome> part)
     {
         var byLanguage = Languages.ToDictionary(l => l, l => Figures.Of(part.Where(o => o.Item.Language == l).ToArray()), StringComparer.Ordinal);
-        foreach (var language in Languages)
+        foreach (var language in Languages.Append("both"))
         {
-            var f = byLanguage[language];
-            md.Append(CultureInfo.InvariantCulture, $"| {name} | {language} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {F(f.ExactLevel)} |\n");
+            var rows = part.Where(o => language == "both" || o.Item.Language == language).ToArray();
+            var f = Figures.Of(rows);
+            var hard = Figures.Rate(rows, o => o.Item.Level == 0 && !o.Item.IsPlainNegative, o => o.Detected.Level >= 2);
+            var plain = Figures.Rate(rows, o => o.Item.IsPlainNegative, o => o.Detected.Level >= 2);
+            var plainCount = rows.Count(o => o.Item.IsPlainNegative);
+            var plain3 = rows.Count(o => o.Item.IsPlainNegative && o.Detected.Level == 3);
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {name} | {language} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {Pct(hard)} | {Pct(plain)} | {plain3} of {plainCount} | {F(f.ExactLevel)} |\n");
         }
 
-        var both = Figures.Of(part.ToArray());
-        md.Append(CultureInfo.InvariantCulture, $"| {name} | both | {both.Count} | {F(both.Level3Recall)} | {F(both.Level2PlusRecall)} | {F(both.Level1Recall)} | {Pct(both.FalseAlarms)} | {F(both.ExactLevel)} |\n");
         var (en, ko) = (byLanguage["en"], byLanguage["ko"]);
         md.Append(CultureInfo.InvariantCulture,
-            $"| {name} | gap ko − en | | {Gap(ko.Level3Recall - en.Level3Recall)} | {Gap(ko.Level2PlusRecall - en.Level2PlusRecall)} | {Gap(ko.Level1Recall - en.Level1Recall)} | {Gap(ko.FalseAlarms - en.FalseAlarms)} | {Gap(ko.ExactLevel - en.ExactLevel)} |\n");
+            $"| {name} | gap ko − en | | {Gap(ko.Level3Recall - en.Level3Recall)} | {Gap(ko.Level2PlusRecall - en.Level2PlusRecall)} | {Gap(ko.Level1Recall - en.Level1Recall)} | {Gap(ko.FalseAlarms - en.FalseAlarms)} | | | | {Gap(ko.ExactLevel - en.ExactLevel)} |\n");
     }
 
-    private static IEnumerable<(string Name, IReadOnlyList<Outcome> Part)> Parts(IReadOnlyList<Outcome> tuning, IReadOnlyList<Outcome>? heldOut)
+    private static IEnumerable<(string Name, IReadOnlyList<Outcome> Part)> Parts(IReadOnlyList<Outcome> tuning, IReadOnlyList<(string Name, IReadOnlyList<Outcome> Outcomes)> heldOut)
     {
         yield return ("tuning (CV)", tuning);
-        if (heldOut is not null)
+        foreach (var split in heldOut)
         {
-            yield return ("held-out", heldOut);
+            yield return split;
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class EmergencyContextTests
 
     [Theory]
     [InlineData("I want to die", "I'm going to do it after my shift on Friday")]
-    [InlineData("다들 나 없으면 편하겠지", "내일 아침에 할 거야")]
+    [InlineData("요즘 죽고 싶다는 생각이 들어", "내일 아침에 할 거야")]
     public void An_utterance_harmless_alone_completes_a_plan_begun_before(string first, string second)
     {
         EmergencyDetector.Assess(second).Level.ShouldBeLessThan(3);

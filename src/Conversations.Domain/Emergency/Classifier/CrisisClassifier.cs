@@ -35,16 +35,18 @@ internal static class CrisisClasses
     }
 }
 
-/// <summary>Probability cut-offs that turn the classifier's class probabilities into a level, and the lexicon's veto.</summary>
-/// <param name="Level3">P(level 3) at or above this is level 3.</param>
-/// <param name="Level2">P(level ≥ 2) at or above this is level 2.</param>
+/// <summary>Probability cut-offs that turn the classifier's probabilities into a level for one language, and how the lexicon gates it.</summary>
+/// <param name="Level3">P(level 3) at or above this is level 3 …</param>
+/// <param name="Level2">P(level ≥ 2) at or above this is level 2 …</param>
 /// <param name="Level1">P(level ≥ 1) at or above this is level 1.</param>
 /// <param name="Veto">Where the lexicon found idiom, fiction, negation or recovery, a higher classifier level counts only at or above this confidence.</param>
-/// <param name="Anchor">When true, the classifier's level 2 or 3 counts only where the lexicon found a risk phrase or a cue of risk.</param>
-internal sealed record ClassifierThresholds(double Level3, double Level2, double Level1, double Veto, bool Anchor = false)
+/// <param name="Level3Alone">… but only where the lexicon saw a risk phrase, unless P(level 3) reaches this (above 1: never) …</param>
+/// <param name="Level2Alone">… but only where the lexicon saw a risk phrase or a cue of risk, unless P(level ≥ 2) reaches this (above 1: never).</param>
+/// <param name="Level3Cue">… or this where the lexicon saw a cue of risk (means, place, time, plan …) but no risk phrase.</param>
+internal sealed record ClassifierThresholds(double Level3, double Level2, double Level1, double Veto, double Level3Alone = 0, double Level2Alone = 0, double Level3Cue = 0)
 {
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"level3={Level3:0.###} level2={Level2:0.###} level1={Level1:0.###} veto={Veto:0.###} anchor={(Anchor ? 1 : 0)}");
+        string.Create(CultureInfo.InvariantCulture, $"level3={Level3:0.###} level2={Level2:0.###} level1={Level1:0.###} veto={Veto:0.###} level3-alone={Level3Alone:0.###} level3-cue={Level3Cue:0.###} level2-alone={Level2Alone:0.###}");
 
     public static ClassifierThresholds Parse(string text)
     {
@@ -52,7 +54,56 @@ internal sealed record ClassifierThresholds(double Level3, double Level2, double
         var values = text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('='))
             .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
-        return new ClassifierThresholds(values["level3"], values["level2"], values["level1"], values["veto"], values.GetValueOrDefault("anchor") > 0);
+        return new ClassifierThresholds(values["level3"], values["level2"], values["level1"], values["veto"],
+            values.GetValueOrDefault("level3-alone"), values.GetValueOrDefault("level2-alone"), values.GetValueOrDefault("level3-cue"));
+    }
+
+    /// <summary>
+    /// The level these thresholds give: P(level 3) and P(level ≥ 2) count only with the lexicon's support
+    /// (<paramref name="riskPhrase"/>, <paramref name="anchored"/>) or above the stricter "alone" cut-offs, and where the
+    /// lexicon read the risk words as harmless (<paramref name="protective"/>) only above the veto.
+    /// </summary>
+    public (int Level, double Confidence) LevelOf(ClassifierReading reading, bool riskPhrase, bool anchored, bool protective)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        var p3 = reading.AtLeast(3);
+        if (p3 >= Level3 && (riskPhrase || (anchored && p3 >= Level3Cue) || p3 >= Level3Alone) && (!protective || p3 >= Veto))
+        {
+            return (3, p3);
+        }
+
+        var p2 = reading.AtLeast(2);
+        if (p2 >= Level2 && (anchored || p2 >= Level2Alone) && (!protective || p2 >= Veto))
+        {
+            return (2, p2);
+        }
+
+        var p1 = reading.AtLeast(1);
+        return p1 >= Level1 && (!protective || p1 >= Veto) ? (1, p1) : (0, 1 - p1);
+    }
+}
+
+/// <summary>The thresholds of each language the classifier reads: Korean for text that is mostly Hangul, English otherwise.</summary>
+internal sealed record LanguageThresholds(ClassifierThresholds English, ClassifierThresholds Korean)
+{
+    /// <summary>The thresholds for <paramref name="language"/> ("ko" or anything else).</summary>
+    public ClassifierThresholds For(string language) => string.Equals(language, LanguageCode.Korean, StringComparison.Ordinal) ? Korean : English;
+
+    /// <summary>"en: level3=… | ko: level3=…", as written in the model file.</summary>
+    public override string ToString() => $"en: {English} | ko: {Korean}";
+
+    public static LanguageThresholds Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('|', StringSplitOptions.TrimEntries);
+        if (parts.Length == 1)
+        {
+            var both = ClassifierThresholds.Parse(parts[0]);
+            return new LanguageThresholds(both, both);
+        }
+
+        var byLanguage = parts.ToDictionary(p => p[..p.IndexOf(':', StringComparison.Ordinal)], p => ClassifierThresholds.Parse(p[(p.IndexOf(':', StringComparison.Ordinal) + 1)..]), StringComparer.Ordinal);
+        return new LanguageThresholds(byLanguage[LanguageCode.English], byLanguage[LanguageCode.Korean]);
     }
 }
 
@@ -116,7 +167,7 @@ internal sealed class CrisisClassifier
     private readonly int _columns;
 
     /// <param name="weights">Per feature: one weight per class, then (with level heads) one per level head (the logit of P(level ≥ 1, 2, 3)).</param>
-    public CrisisClassifier(FeatureOptions features, ClassifierThresholds thresholds, string trainedOn, IReadOnlyList<string> vocabulary, float[] weights, float[] bias)
+    public CrisisClassifier(FeatureOptions features, LanguageThresholds thresholds, string trainedOn, IReadOnlyList<string> vocabulary, float[] weights, float[] bias)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(weights);
@@ -147,7 +198,7 @@ internal sealed class CrisisClassifier
 
     public FeatureOptions Features { get; }
 
-    public ClassifierThresholds Thresholds { get; }
+    public LanguageThresholds Thresholds { get; }
 
     /// <summary>A description of the training data (corpus size and digest), from the model file.</summary>
     public string TrainedOn { get; }
@@ -157,26 +208,23 @@ internal sealed class CrisisClassifier
     /// <summary>Whether levels come from three binary heads (P(level ≥ k)) rather than from the class probabilities.</summary>
     public bool HasLevelHeads => _columns > CrisisClasses.Count;
 
-    /// <summary>Reads one utterance with the model's own thresholds.</summary>
-    public ClassifierReading Read(string utterance) => Read(utterance, Thresholds);
+    /// <summary>Reads one utterance with the model's own thresholds for its script, without the lexicon's gates.</summary>
+    public ClassifierReading Read(string utterance) => Read(utterance, Thresholds.For(LanguageCode.Detect(utterance)));
 
-    /// <summary>Reads one utterance with <paramref name="thresholds"/>.</summary>
+    /// <summary>Reads one utterance with <paramref name="thresholds"/>, without the lexicon's gates.</summary>
     public ClassifierReading Read(string utterance, ClassifierThresholds thresholds)
     {
-        var reading = FromProbabilities(Probabilities(utterance, out var present), thresholds);
-        return reading.Level == 0 ? reading : reading with { Evidence = Evidence(present, CrisisClasses.Of(reading.Level, reading.Category)) };
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var probabilities = Probabilities(utterance, out var present);
+        var (level, confidence) = thresholds.LevelOf(new ClassifierReading(probabilities, 0, EmergencyCategory.None, 0, []), riskPhrase: true, anchored: true, protective: false);
+        var reading = At(probabilities, level, confidence);
+        return level == 0 ? reading : reading with { Evidence = Evidence(present, CrisisClasses.Of(reading.Level, reading.Category)) };
     }
 
-    /// <summary>The level, category and confidence that <paramref name="probabilities"/> mean under <paramref name="thresholds"/> (no evidence).</summary>
-    public static ClassifierReading FromProbabilities(double[] probabilities, ClassifierThresholds thresholds)
+    /// <summary>The reading of <paramref name="probabilities"/> at <paramref name="level"/>: the likeliest category of that level (no evidence).</summary>
+    public static ClassifierReading At(double[] probabilities, int level, double confidence)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
-        ArgumentNullException.ThrowIfNull(thresholds);
-        var reading = new ClassifierReading(probabilities, 0, EmergencyCategory.None, 0, []);
-        var p3 = reading.AtLeast(3);
-        var p2 = reading.AtLeast(2);
-        var p1 = reading.AtLeast(1);
-        var (level, confidence) = p3 >= thresholds.Level3 ? (3, p3) : p2 >= thresholds.Level2 ? (2, p2) : p1 >= thresholds.Level1 ? (1, p1) : (0, 1 - p1);
         var best = -1;
         for (var c = 0; c < CrisisClasses.Count; c++)
         {
@@ -186,7 +234,7 @@ internal sealed class CrisisClassifier
             }
         }
 
-        return reading with { Level = level, Category = CrisisClasses.Categories[best], Confidence = confidence };
+        return new ClassifierReading(probabilities, level, CrisisClasses.Categories[best], confidence, []);
     }
 
     /// <summary>Class probabilities of <paramref name="utterance"/>; <paramref name="present"/> gets the known features found.</summary>
@@ -241,17 +289,53 @@ internal sealed class CrisisClassifier
         return scores;
     }
 
-    private string[] Evidence(int[] present, int @class)
+    /// <summary>
+    /// The n-grams of <paramref name="present"/> that weigh most for <paramref name="class"/>, as "model:…": English words and word
+    /// pairs and Korean runs of two syllables or more, so the evidence reads as content ("pills", "뛰어내"), not as "the" or "어".
+    /// </summary>
+    public string[] Evidence(int[] present, int @class)
     {
         var classes = _columns;
         return present
-            .Where(f => _weights[f * classes + @class] > 0)
+            .Where(f => _weights[f * classes + @class] > 0 && IsReadable(_features[f]))
             .OrderByDescending(f => _weights[f * classes + @class])
             .ThenBy(f => f)
             .Take(EvidenceCount)
             .Select(f => "model:" + _features[f][2..].Trim())
             .Distinct(StringComparer.Ordinal)
             .ToArray();
+    }
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "i", "im", "me", "my", "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "for", "with", "it", "its", "is", "was", "be",
+        "been", "am", "are", "so", "just", "that", "this", "do", "dont", "have", "had", "you", "your", "we", "he", "she", "they", "his", "her",
+        "them", "all", "up", "out", "about", "like", "um", "uh", "if", "then", "there", "from", "as", "by", "not", "no", "what", "when",
+    };
+
+    private static bool IsReadable(string feature)
+    {
+        var text = feature.AsSpan(2);
+        return feature[0] switch
+        {
+            'w' => text.IndexOf('|') < 0 && !AllStopWords(text),
+            'k' => text.IndexOfAny('|', '0') < 0 && text.Length >= 2,
+            'x' => true,
+            _ => false,
+        };
+    }
+
+    private static bool AllStopWords(ReadOnlySpan<char> words)
+    {
+        foreach (var range in words.Split(' '))
+        {
+            if (!StopWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(words[range]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The model file: a header of '#' lines, then one line per feature with its weight per class.</summary>
@@ -341,7 +425,7 @@ internal sealed class CrisisClassifier
         }
 
         var bias = header["bias"].Split('\t').Select(w => float.Parse(w, CultureInfo.InvariantCulture)).ToArray();
-        return new CrisisClassifier(FeatureOptions.Parse(header["features"]), ClassifierThresholds.Parse(header["thresholds"]), header["trained-on"],
+        return new CrisisClassifier(FeatureOptions.Parse(header["features"]), LanguageThresholds.Parse(header["thresholds"]), header["trained-on"],
             vocabulary, [.. weights], bias);
     }
 

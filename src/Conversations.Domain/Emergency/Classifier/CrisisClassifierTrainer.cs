@@ -11,13 +11,17 @@ namespace Conversations.Domain.Emergency.Classifier;
 /// <param name="LevelHeads">Also train three binary heads, P(level ≥ 1), P(≥ 2), P(≥ 3), on all utterances, for the level; the classes then give only the category.</param>
 /// <param name="RegisterVariants">Add each Korean utterance again in the other speech register (polite "-요" endings dropped or added), so style is not read as risk.</param>
 /// <param name="SyntheticWeight">Weight of each template sentence relative to a written one (0: none are used).</param>
-internal sealed record TrainingOptions(FeatureOptions Features, int MinDocumentFrequency, double L2, int Iterations, bool BalanceClasses, bool LevelHeads, bool RegisterVariants, double SyntheticWeight)
+/// <param name="MaxDocumentFraction">
+/// A feature is left out when more than this share of the training utterances in its script have it: endings, particles and
+/// function words ("the", "and", "요", "어") say how people talk, not what they say (1: none left out).
+/// </param>
+internal sealed record TrainingOptions(FeatureOptions Features, int MinDocumentFrequency, double L2, int Iterations, bool BalanceClasses, bool LevelHeads, bool RegisterVariants, double SyntheticWeight, double MaxDocumentFraction = 1)
 {
     /// <summary>The options the committed model is trained with; chosen by cross-validation (benchmarks/Conversations.Emergency.Evaluation/selection.md).</summary>
-    public static TrainingOptions Chosen { get; } = new(new FeatureOptions(3, 0, 0, 2, 5, EnglishWords: true, LexiconWeight: 0), 2, 1e-3, 300, BalanceClasses: true, LevelHeads: true, RegisterVariants: true, SyntheticWeight: 0.5);
+    public static TrainingOptions Chosen { get; } = new(new FeatureOptions(3, 0, 0, 2, 5, EnglishWords: true, LexiconWeight: 0), 2, 1e-4, 300, BalanceClasses: true, LevelHeads: true, RegisterVariants: true, SyntheticWeight: 0);
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"features=[{Features}] min-df={MinDocumentFrequency} l2={L2:g3} iterations={Iterations} balance={BalanceClasses} level-heads={LevelHeads} register-variants={RegisterVariants} synthetic-weight={SyntheticWeight:g3}");
+        string.Create(CultureInfo.InvariantCulture, $"features=[{Features}] min-df={MinDocumentFrequency} max-df={MaxDocumentFraction:g3} l2={L2:g3} iterations={Iterations} balance={BalanceClasses} level-heads={LevelHeads} register-variants={RegisterVariants} synthetic-weight={SyntheticWeight:g3}");
 }
 
 /// <summary>One labelled utterance to learn from, with its weight (1 for a written one).</summary>
@@ -34,7 +38,7 @@ internal static class CrisisClassifierTrainer
     private const double Beta2 = 0.999;
     private const double Epsilon = 1e-8;
 
-    public static CrisisClassifier Train(IReadOnlyList<TrainingExample> examples, TrainingOptions options, ClassifierThresholds thresholds, string trainedOn)
+    public static CrisisClassifier Train(IReadOnlyList<TrainingExample> examples, TrainingOptions options, LanguageThresholds thresholds, string trainedOn)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(options);
@@ -176,23 +180,33 @@ internal static class CrisisClassifierTrainer
         }
     }
 
-    /// <summary>Features in at least <see cref="TrainingOptions.MinDocumentFrequency"/> utterances, in ordinal order.</summary>
+    /// <summary>
+    /// Features in at least <see cref="TrainingOptions.MinDocumentFrequency"/> utterances and in at most
+    /// <see cref="TrainingOptions.MaxDocumentFraction"/> of those of their script, in ordinal order.
+    /// </summary>
     private static List<string> Vocabulary(IReadOnlyList<TrainingExample> examples, TrainingOptions options)
     {
         var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+        int korean = 0, english = 0;
         foreach (var example in examples)
         {
             seen.Clear();
             UtteranceFeatures.All(example.Text, options.Features, gram => lookup.Add(gram));
+            korean += seen.Any(f => f[0] is 'k' or 'j') ? 1 : 0;
+            english += seen.Any(f => f[0] is 'c' or 'w') ? 1 : 0;
             foreach (var feature in seen)
             {
                 frequency[feature] = frequency.GetValueOrDefault(feature) + 1;
             }
         }
 
-        var vocabulary = frequency.Where(p => p.Value >= options.MinDocumentFrequency).Select(p => p.Key).ToList();
+        var vocabulary = frequency
+            .Where(p => p.Value >= options.MinDocumentFrequency)
+            .Where(p => p.Key[0] == 'x' || p.Value <= options.MaxDocumentFraction * (p.Key[0] is 'k' or 'j' ? korean : english))
+            .Select(p => p.Key)
+            .ToList();
         vocabulary.Sort(StringComparer.Ordinal);
         return vocabulary;
     }

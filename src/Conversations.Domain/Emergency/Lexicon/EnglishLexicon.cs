@@ -156,7 +156,7 @@ internal static class EnglishLexicon
         b.Cue("plan", "ready", "prepared", "saved up", "stockpil*", "know where", "know how", "picked a date", "set a date", "made up my mind", "my decision",
             "[decided|have decided]", "gave away my", "made peace with it", "[not|no longer] [scared|afraid] anymore", "[sorted|sorting|made|wrote|updated|written] [out|] my will", "[put|putting] my affairs in order", "[picked|chose|found|scouted] [the|a] [spot|place|location]", "said [my|] goodbye*", "tonight is the night", "today is the day", "already tied", "[tied|made] a noose",
             "going to do it", "do it [tonight|tomorrow|today]", "wrote letters", "written letters");
-        b.Cue("act", "could be it", "this is it", "be the night", "be the day", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
+        b.Cue("act", "could be it", "this is it", "be the night", "be the day", "is the night", "is the day", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
             "when [everyone|they|my family] [is|are] asleep", "nobody will find");
         b.Cue("means", Pills, "bottle of [pills|tablets|sleeping pills|painkillers]", "[rope|noose|gun|rifle|pistol|knife|razor|blade|charcoal|bleach|antifreeze|poison|tablets]", "[bridge|roof|ledge|train|tracks]");
         b.Cue("place", High, "[standing|sitting] on [the|a] [edge|railing]", "train station", "tracks");

@@ -36,7 +36,7 @@ internal static class KoreanLexicon
         // The negation is the phrase itself.
         b.Risk(2, SelfHarm, RiskFlags.Core,
             "살고 싶지 않", "살기 싫", "더 이상 살고 싶지", "살아야 할 이유[를|가|] [모르|없]", "살 이유가 없", "[사는|살] 의미가 없");
-        b.RiskWith(2, SelfHarm, RiskFlags.Core, "better", null, "내가 없으면", "나만 없으면", "나 하나 없으면", "내가 [죽으면|죽어도|없어지면|사라지면|죽는다면]");
+        b.RiskWith(2, SelfHarm, RiskFlags.Core, "better", null, "내가 없으면", "나 없으면", "나만 없으면", "나 하나 없으면", "내가 [죽으면|죽어도|없어지면|사라지면|죽는다면]");
 
         // Intent is in the verb ending; these count with a time, a plan, means or another core.
         b.Risk(2, SelfHarm, Weak,

@@ -6,7 +6,8 @@ namespace Conversations.Domain.Emergency.Lexicon;
 /// <summary>What the lexicon read in one utterance: its level and category, the phrases that decided, and whether a rule dismissed risk words.</summary>
 /// <param name="Protective">An idiom, fiction, negation, recovery or someone-else rule matched: the words of risk here are not the speaker's risk.</param>
 /// <param name="Anchored">A risk phrase (kept or dismissed) or a cue of risk (means, place, time, plan, intent, symptoms …) is in the utterance.</param>
-internal sealed record LexiconReading(int Level, EmergencyCategory Category, IReadOnlyList<string> Evidence, bool Protective, bool Anchored);
+/// <param name="RiskPhrase">A risk phrase of level 2 or 3 (kept or dismissed) is in the utterance.</param>
+internal sealed record LexiconReading(int Level, EmergencyCategory Category, IReadOnlyList<string> Evidence, bool Protective, bool Anchored, bool RiskPhrase);
 
 /// <summary>
 /// The lexicon stage of <see cref="EmergencyDetector"/>, in English and Korean: phrases found in one pass of a precompiled
@@ -22,7 +23,7 @@ internal static class LexiconDetector
     {
         if (string.IsNullOrWhiteSpace(utterance))
         {
-            return new LexiconReading(0, EmergencyCategory.None, [], Protective: false, Anchored: false);
+            return new LexiconReading(0, EmergencyCategory.None, [], Protective: false, Anchored: false, RiskPhrase: false);
         }
 
         var text = NormalizedText.From(utterance);
@@ -38,7 +39,7 @@ internal static class LexiconDetector
         }
 
         return new LexiconReading(verdict.Level, verdict.Category, verdict.Level == 0 ? [] : verdict.Evidence.Distinct(StringComparer.Ordinal).Take(8).ToArray(),
-            verdict.Protective, verdict.Anchored);
+            verdict.Protective, verdict.Anchored, verdict.RiskPhrase);
     }
 
     /// <summary>
@@ -117,6 +118,9 @@ internal static class LexiconDetector
         /// <summary>Whether a risk phrase or a cue of risk was found.</summary>
         public bool Anchored { get; set; }
 
+        /// <summary>Whether a risk phrase of level 2 or 3 was found, whatever its reading.</summary>
+        public bool RiskPhrase { get; set; }
+
         public void Offer(int level, EmergencyCategory category, IEnumerable<string> evidence)
         {
             if (level < Level || (level == Level && Rank(category) <= Rank(Category)))
@@ -160,6 +164,20 @@ internal static class LexiconDetector
         private static readonly HashSet<string> NotNegating = new(StringComparer.Ordinal) { "stop", "help", "only", "sure", "know", "one", "longer", "even" };
         private static readonly string[] KoreanSpeakerObjects = ["나를", "저를", "너를", "나", "날", "저", "너", "널"];
         private const string KoreanNegationHeads = "않안없말";
+
+        /// <summary>How many words before a risk phrase a negator may stand when only <see cref="NegationBridges"/> are between.</summary>
+        private const int MaxNegationReach = 7;
+
+        /// <summary>Words that carry an English negation forward to a risk phrase: "not have any thoughts of", "never said i wanted to".</summary>
+        private static readonly HashSet<string> NegationBridges = new(StringComparer.Ordinal)
+        {
+            "have", "had", "any", "thoughts", "thought", "of", "about", "plans", "plan", "intention", "intentions", "urge", "urges", "to", "i", "ever",
+            "once", "even", "said", "say", "wanted", "want", "would", "will", "going", "gonna", "really", "actually", "seriously", "been", "thinking",
+            "considered", "considering", "a", "single", "the",
+        };
+
+        /// <summary>What may stand between a Korean risk phrase and its negation: "죽고 싶다는 생각은 한 번도 안 해", "자해 같은 건 전혀 안 해".</summary>
+        private static readonly string[] KoreanNegationBridges = ["다는", "는", "생각", "마음", "한번도", "한번", "전혀", "절대", "같은", "적은", "적도", "적이", "일은", "일도", "진짜", "정말"];
         private const string KoreanParticles = "은는도을를이가하지진전혀절대로별건게거해할생각제던더";
 
         private readonly LexiconEntry[] _entries;
@@ -224,6 +242,11 @@ internal static class LexiconDetector
                 if (entry.Kind == EntryKind.Risk || (entry.Kind == EntryKind.Cue && !NotRiskCues.Contains(entry.Tag!)))
                 {
                     verdict.Anchored = true;
+                }
+
+                if (entry.Kind == EntryKind.Risk && entry.Level >= 2)
+                {
+                    verdict.RiskPhrase = true;
                 }
 
                 if (entry.Kind != EntryKind.Risk || (entry.Requires is not null && !context.HasCue(entry.Requires, match)))
@@ -498,24 +521,35 @@ internal static class LexiconDetector
 
             public bool IsNegated((int Id, int Start, int End) risk) => lexicon._isEnglish ? EnglishNegated(risk) : KoreanNegated(risk);
 
-            /// <summary>"not", "never" or "no" within three words before, same clause, unless it negates something else ("can't stop", "not sure").</summary>
+            /// <summary>
+            /// "not", "never" or "no" within three words before, same clause, unless it negates something else ("can't stop", "not sure");
+            /// or further back when only words that carry the negation forward stand between ("I don't have any thoughts of harming myself",
+            /// "I never said I wanted to kill him").
+            /// </summary>
             private bool EnglishNegated((int Id, int Start, int End) risk)
             {
                 var first = normalized.WordAt[risk.Start];
                 var words = normalized.Words;
-                for (var w = Math.Max(0, first - 3); w < first; w++)
+                for (var w = first - 1; w >= 0 && w >= first - MaxNegationReach && normalized.ClauseOf[w] == normalized.ClauseOf[first]; w--)
                 {
-                    if (normalized.ClauseOf[w] == normalized.ClauseOf[first] && Negators.Contains(words[w]) &&
-                        (w + 1 >= words.Length || !NotNegating.Contains(words[w + 1])))
+                    if (Negators.Contains(words[w]) && (w + 1 >= words.Length || !NotNegating.Contains(words[w + 1])))
                     {
                         return true;
+                    }
+
+                    if (first - w >= 3 && !NegationBridges.Contains(words[w]))
+                    {
+                        return false;
                     }
                 }
 
                 return false;
             }
 
-            /// <summary>Korean negates after the verb: "죽고 싶지 않아", "자해는 안 해", "죽을 생각은 전혀 없어"; or "안" right before it.</summary>
+            /// <summary>
+            /// Korean negates after the verb: "죽고 싶지 않아", "자해는 안 해", "죽을 생각은 전혀 없어", "죽고 싶다는 생각은 한 번도 안 해 봤어";
+            /// or "안" right before it.
+            /// </summary>
             private bool KoreanNegated((int Id, int Start, int End) risk)
             {
                 if (risk.Start > 0 && text[risk.Start - 1] == '안')
@@ -523,13 +557,22 @@ internal static class LexiconDetector
                     return true;
                 }
 
-                var skipped = 0;
+                int skipped = 0, bridged = 0;
                 for (var i = risk.End; i < text.Length && text[i] != NormalizedText.ClauseMark; i++)
                 {
                     if (KoreanNegationHeads.Contains(text[i], StringComparison.Ordinal) ||
                         (text[i] == '아' && i + 1 < text.Length && text[i + 1] is '니' or '냐'))
                     {
-                        return true;
+                        // After "생각", "마음" … only "안 해", "안 들어" deny the thought; "생각이 안 떠나" keeps it.
+                        return bridged == 0 || text[i] != '안' || (i + 1 < text.Length && "해했하들든".Contains(text[i + 1], StringComparison.Ordinal));
+                    }
+
+                    var bridge = KoreanNegationBridges.FirstOrDefault(b => text.AsSpan(i).StartsWith(b, StringComparison.Ordinal));
+                    if (bridge is not null && bridged + bridge.Length <= 10)
+                    {
+                        bridged += bridge.Length;
+                        i += bridge.Length - 1;
+                        continue;
                     }
 
                     if (!KoreanParticles.Contains(text[i], StringComparison.Ordinal) || ++skipped > 4)
