@@ -117,7 +117,9 @@ public static class CorpusReport
 
         var all = tuning.Count + heldOutRows;
         var korean = Parts(tuning, heldOut).Where(p => !p.Name.Contains('+', StringComparison.Ordinal)).Sum(p => p.Part.Count(o => o.Item.Language == "ko"));
-        md.Append(CultureInfo.InvariantCulture, $"\nAll splits: {all} utterances, {korean} Korean ({Pct(korean / (double)all)}); held-out share {Pct(heldOutRows / (double)all)}.\n\n");
+        var plainRows = tuning.Count(o => o.Item.Origin == "plain");
+        md.Append(CultureInfo.InvariantCulture, $"\nAll splits: {all} utterances, {korean} Korean ({Pct(korean / (double)all)}); held-out share {Pct(heldOutRows / (double)all)} ")
+          .Append(CultureInfo.InvariantCulture, $"({Pct(heldOutRows / (double)(all - plainRows))} without the {plainRows} plain everyday lines round 2 added to the tuning split).\n\n");
 
         md.Append("## Goals\n\nIssue #15's goals, per split and language. Exact level for level 3 and level 1; level ≥ 2 for the middle goal; false alarms are ")
           .Append("utterances labelled 0 detected at 2 or 3. The gap is Korean minus English in percentage points (goal: within 2 points on each).\n\n")
@@ -128,22 +130,23 @@ public static class CorpusReport
             GoalRows(md, name, part);
         }
 
-        md.Append("\n## Stages\n\nEach stage alone and combined: on the tuning split with the fold models (cross-validated), on the held-out split with the shipped model; same thresholds.\n\n")
-          .Append("| rows | detector | n | level-3 recall | level ≥ 2 recall | level-1 recall | false level ≥ 2 alarms | exact level |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        md.Append("\n## Stages\n\nEach stage alone and combined: on the tuning split with the fold models (cross-validated), on the held-out splits with the shipped model; same thresholds. ")
+          .Append("The classifier alone is read without the lexicon's gates.\n\n")
+          .Append("| rows | detector | n | level-3 recall | level ≥ 2 recall | level-1 recall | false level ≥ 2 alarms | on hard negatives | on plain negatives | exact level |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var (rows, filter) in new (string, Func<LabelledUtterance, bool>)[] { ("all tuning", _ => true), ("lexicon-unseen", i => i.UnseenByLexicon) })
         {
             foreach (var (stage, detector) in new (string, Func<int, EmergencyAssessment>)[] { ("lexicon", cv.LexiconAlone), ("classifier", cv.ClassifierAlone), ("combined", i => cv.Combined(i)) })
             {
                 var outcomes = cv.Outcomes(detector).Where(o => filter(o.Item)).ToArray();
                 var f = Figures.Of(outcomes);
-                md.Append(CultureInfo.InvariantCulture, $"| {rows} | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {F(f.ExactLevel)} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {rows} | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {HardAndPlain(outcomes)} | {F(f.ExactLevel)} |\n");
             }
         }
 
         foreach (var (split, stage, read) in HeldOutStages())
         {
             var f = Figures.Of(read);
-            md.Append(CultureInfo.InvariantCulture, $"| {split} | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {F(f.ExactLevel)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {split} | {stage} | {f.Count} | {F(f.Level3Recall)} | {F(f.Level2PlusRecall)} | {F(f.Level1Recall)} | {Pct(f.FalseAlarms)} | {HardAndPlain(read)} | {F(f.ExactLevel)} |\n");
         }
 
         md.Append('\n').Append(HeldOutReading);
@@ -256,7 +259,50 @@ public static class CorpusReport
     private const string HeldOutReading = """
         ### Held-out: what fails and why
 
-        Not yet evaluated: held-out 2 is read once, after the round-2 detector is committed.
+        Held-out 2 was read once, after the round-2 detector was committed (bd5540a); nothing was changed afterwards, and
+        held-out 1 was not used to choose anything either. **Precision on everyday speech is fixed; the other goals are not
+        met, and recall fell.** Round 1 on held-out 1: level-3 recall 0.84, level ≥ 2 0.80, level 1 0.66, false level ≥ 2
+        alarms 20.0 % (10 of 26 plain lines flagged). Round 2 on held-out 2 (the clean estimate): 0.41, 0.52, 0.71 and 6.3 %,
+        with **no plain everyday line read at level 2 or 3 (0 of 87; 0 of 113 over both splits)**; on held-out 1: 0.53, 0.66,
+        0.74 and 6.4 %.
+
+        - **False alarms now come from the lexicon, on hard negatives** (11 of 89 on held-out 2, 12.4 %): 9 are the lexicon's,
+          which the classifier cannot lower. Past and recovered lines where a time word reads as a plan ("ten years ago I tried to
+          end my life. today I'm married with two kids …" → 3 from "end my life" + "today"; "10년 전에 자살 시도했었는데 지금은
+          결혼해서 …" → 3 from "지금"; "I used to self harm as a teenager but I've been fine for years" → 2), and Korean denials
+          the widened negation scope still does not reach ("자해 생각 같은 건 해본 적 없어요", "상담 선생님이 매번 자살 생각
+          있냐고 물어보는데 진짜 없어요", "죽고 싶고 그런 거 아니고 …"). 2 are the classifier's, on news and fiction ("The
+          earthquake death toll keeps going up …", "just finished 13 Reasons Why …"). On plain negatives the gates work: the
+          classifier alone would have flagged 3 of 87 (and 2 of 26 on held-out 1).
+        - **Level 3 and level ≥ 2 recall are low because of the gates, chosen on the tuning split.** The classifier alone finds
+          0.89 of held-out 2's level-3 lines (0.95 on held-out 1) at a false-alarm rate no higher than the whole detector's, but
+          its level 3 counts only with a risk phrase the lexicon knows, or above 0.8–0.9 with a cue, and most plans, places,
+          farewells and acts in held-out 2 name no death word: "철물점에서 밧줄 샀어요 뭐에 쓸지는 저도 알고 있어요" → 0,
+          "마포대교 가는 버스 탔어요 거기서 끝내려고요" → 1, "the car's running and the garage door is shut. I'm typing this from
+          the driver's seat." → 0, "I'm parked at the top of the parking garage on 5th. Been sitting on the ledge …" → 1. The
+          cross-validated rule kept the gates strict because on the tuning split's hard negatives — written around the lexicon's
+          weak spots — the ungated classifier alarms on 19.7 %; on the held-out splits' hard negatives it alarms on 6–9 %. The
+          tuning split's hard negatives overstate the classifier's false alarms, and the cost rule traded recall for them.
+        - **Korean is 25 points behind English on level 3 (0.29 against 0.54).** Korean place, farewell and plan lines (0 of 7,
+          0 of 7, 2 of 8 right) carry no risk phrase of the Korean lexicon, and the Korean thresholds the rule chose are the
+          strictest (0.9 with a cue). Korean self-harm without intent ("또 그었어요 죽으려는 건 아니고 …") and passive wishes
+          without "죽" ("살든 죽든 이젠 별로 상관없어요") fall to 0–1.
+        - **Long rambling lines** with the plan in the middle ("so work was fine i guess … i've kind of decided sunday is going to
+          be it, i've got the pills sorted, anyway … what did you have for dinner lol", "오늘 회사에서 또 깨지고 … 걍 이번 주말에
+          가려고 약도 다 모아놨고 …") read 0: the classifier weighs the whole line, so a clause of risk in many ordinary ones is
+          diluted, and the lexicon has no phrase for it.
+        - **Level 1 (0.71).** Past attempts with present struggle are over-read from the lexicon ("I tried to kill myself two
+          years ago. I'm not thinking about that now, but …" → 2; "2년 전에 자살 시도한 적 있어요 지금 그런 생각은 없는데 …" → 3);
+          Korean loneliness and exhaustion lines without a distress word fall to 0; breathlessness in panic is read as a
+          medical level 3 ("지금 공황 온 것 같아요 숨이 안 쉬어져요").
+        - **Latency** stays far inside the goal (p95 well under 1 ms; see below). The MiniLM embeddings were measured and not
+          adopted (their section below).
+
+        What would move the figures, for a round 3 with a new held-out split: choose the gates on hard negatives written like
+        real speech rather than around the lexicon (or relax them where the classifier is confident and no protective reading
+        applies); let the classifier lower a lexicon reading when the lexicon's own cues say past and recovered; read long
+        messages clause by clause and take the highest; and write several hundred Korean plans, places, farewells and acts
+        without death words for the tuning split.
 
         """;
 
@@ -327,6 +373,11 @@ public static class CorpusReport
             yield return split;
         }
     }
+
+    /// <summary>False level ≥ 2 alarms on hard negatives, then on plain ones, as two table cells.</summary>
+    private static string HardAndPlain(IReadOnlyCollection<Outcome> outcomes) =>
+        Pct(Figures.Rate(outcomes, o => o.Item.Level == 0 && !o.Item.IsPlainNegative, o => o.Detected.Level >= 2)) + " | " +
+        Pct(Figures.Rate(outcomes, o => o.Item.IsPlainNegative, o => o.Detected.Level >= 2));
 
     internal static string F(double value) => double.IsNaN(value) ? "–" : value.ToString("0.00", CultureInfo.InvariantCulture);
 

@@ -113,6 +113,15 @@ public sealed class EmergencyCorpusTests
     }
 
     [Fact]
+    public void No_plain_everyday_line_of_either_held_out_split_is_an_alarm()
+    {
+        var plain = CorpusReport.HeldOutOutcomes().Where(h => !h.Name.Contains('+', StringComparison.Ordinal)).SelectMany(h => h.Outcomes).Where(o => o.Item.IsPlainNegative).ToArray();
+
+        plain.Length.ShouldBe(113);
+        plain.Where(o => o.Detected.Level >= 2).Select(o => o.Item.Text).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Held_out_figures_do_not_fall_below_those_measured_once()
     {
         var heldOut = CorpusReport.HeldOutOutcomes().ToDictionary(h => h.Name, h => Figures.Of(h.Outcomes.ToArray()), StringComparer.Ordinal);
@@ -167,5 +176,7 @@ internal static class MeasuredFloors
     [
         // Measured 0.53, 0.66, 0.74 and 6.4 % (round 2).
         ("held-out 1", new Figures(323, Level3Recall: 0.52, Level2PlusRecall: 0.65, Level1Recall: 0.73, FalseAlarms: 0.065, ExactLevel: 0)),
+        // Measured 0.41, 0.52, 0.71 and 6.3 %, once, after the detector was committed.
+        ("held-out 2", new Figures(440, Level3Recall: 0.40, Level2PlusRecall: 0.51, Level1Recall: 0.70, FalseAlarms: 0.064, ExactLevel: 0)),
     ];
 }
