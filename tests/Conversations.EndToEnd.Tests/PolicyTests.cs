@@ -227,6 +227,69 @@ public sealed class PolicyTests(PostgresServerFixture postgres, EngineFixture en
         alerts.Data.ShouldHaveSingleItem().Level.ShouldBe(2);
     }
 
+    /// <summary>Two turns, each harmless or low alone, that state a plan together (tests/…/Emergency/dialogues.tsv, en-rope).</summary>
+    private const string RopeTurn = "I bought a rope";
+    private const string NightTurn = "tonight is the night";
+
+    [Fact]
+    public async Task A_plan_stated_over_two_user_turns_raises_level_3_with_its_alert()
+    {
+        EmergencyDetector.Assess(RopeTurn, "en").Level.ShouldBeLessThan(2, "harmless alone");
+        EmergencyDetector.Assess(NightTurn, "en").Level.ShouldBeLessThan(2, "harmless alone");
+        await using var silo = await TestSilo.StartAsync(postgres, engine);
+        var token = silo.TokenFor("rope");
+        await using var socket = await RawSocket.ConnectAsync(silo.BaseUrl, "model=mental-health", token, "realtime");
+        var id = (await socket.NextAsync("conversations.started")).GetProperty("conversation_id").GetString()!;
+
+        await ConversationTests.SayAsync(socket, RopeTurn);
+        var first = await socket.NextAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "assistant");
+        socket.Received.ShouldNotContain(e => e.GetProperty("type").GetString() == "conversations.emergency");
+        await ConversationTests.SayAsync(socket, NightTurn);
+        var emergency = await socket.NextAsync("conversations.emergency");
+        var answer = await socket.NextAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "assistant" && e.GetProperty("seq").GetInt64() > first.GetProperty("seq").GetInt64());
+
+        emergency.GetProperty("level").GetInt32().ShouldBe(3);
+        emergency.GetProperty("category").GetString().ShouldBe(EmergencyCategory.SuicideIntent.WireName());
+        answer.GetProperty("text").GetString().ShouldBe(CrisisResources.Default.SafetyMessage(EmergencyCategory.SuicideIntent, "en"), "the answer to the second turn is the safety message");
+        (await GetAsync<ConversationView>(silo, token, $"/api/v1/conversations/{id}")).EmergencyLevel.ShouldBe(3);
+        var alert = (await GetAsync<AlertsApi.AlertPage>(silo, silo.TokenFor("sup", null, "supervisor"), "/api/v1/alerts")).Data.ShouldHaveSingleItem();
+        alert.ConversationId.ShouldBe(id);
+        alert.Level.ShouldBe(3);
+        alert.Excerpt.ShouldBe(NightTurn);
+    }
+
+    [Fact]
+    public async Task A_plan_begun_before_a_failover_is_completed_after_it_from_the_stored_transcript()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string id, token;
+        long lastSeen;
+        await using (var before = await TestSilo.StartAsync(postgres, engine, database: database, name: "silo-before"))
+        {
+            token = before.TokenFor("rope-moved");
+            await using var socket = await RawSocket.ConnectAsync(before.BaseUrl, "model=mental-health", token, "realtime");
+            id = (await socket.NextAsync("conversations.started")).GetProperty("conversation_id").GetString()!;
+            await ConversationTests.SayAsync(socket, RopeTurn);
+            lastSeen = (await socket.NextAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "assistant")).GetProperty("seq").GetInt64();
+            socket.Received.ShouldNotContain(e => e.GetProperty("type").GetString() == "conversations.emergency");
+        }
+
+        // A new activation on another silo reads the user's last turns back from the transcript.
+        await using var after = await TestSilo.StartAsync(postgres, engine, database: database, name: "silo-after");
+        await using var resumed = await RawSocket.ConnectAsync(after.BaseUrl, $"conversation_id={id}&resume_from_seq={lastSeen}", token, "realtime");
+        await resumed.NextAsync("conversations.resumed");
+        await ConversationTests.SayAsync(resumed, NightTurn);
+        var emergency = await resumed.NextAsync("conversations.emergency");
+        // The event goes out at once; the entry is announced once it and the alert are durable (one transaction).
+        await resumed.NextAsync("conversations.transcript", e => e.GetProperty("role").GetString() == "user" && e.GetProperty("text").GetString() == NightTurn);
+
+        emergency.GetProperty("level").GetInt32().ShouldBe(3);
+        (await GetAsync<ConversationView>(after, token, $"/api/v1/conversations/{id}")).EmergencyLevel.ShouldBe(3);
+        var alert = (await GetAsync<AlertsApi.AlertPage>(after, after.TokenFor("sup", null, "supervisor"), "/api/v1/alerts")).Data.ShouldHaveSingleItem();
+        alert.Level.ShouldBe(3);
+        alert.Excerpt.ShouldBe(NightTurn);
+    }
+
     [Fact]
     public async Task A_Korean_idiom_of_exaggeration_is_not_a_crisis()
     {

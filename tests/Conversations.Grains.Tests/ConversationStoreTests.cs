@@ -1,3 +1,4 @@
+using Conversations.Domain.Emergency;
 using Conversations.Domain.Tiers;
 using Conversations.Domain.Transcript;
 using Conversations.Grains.Persistence;
@@ -22,6 +23,34 @@ public sealed class ConversationStoreTests(PostgresServerFixture postgres)
         (await journal.WriteAsync((tx, ct) => ConversationStore.AppendTranscriptAsync(tx, "conv_1", entry, ct))).ShouldBeFalse("the retry finds the committed row");
 
         (await db.Conversations.ReadTranscriptAsync("conv_1", 0, 100)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_users_last_turns_come_back_oldest_first_and_a_plan_they_began_is_completed_by_the_next()
+    {
+        await using var db = await StoreDatabase.CreateAsync(postgres);
+        await db.StartAsync("conv_1", "u");
+        var claimed = await db.Conversations.ClaimAsync("conv_1");
+        var journal = db.Journal(new Fence("conv_1", claimed.Epoch));
+        var seq = 0;
+        foreach (var (role, text) in new[]
+        {
+            (Speaker.User, "hello"), (Speaker.Assistant, "Hi, how are you?"), (Speaker.User, "not great"), (Speaker.Tool, "{\"weather\":\"rain\"}"),
+            (Speaker.User, "I bought a rope"), (Speaker.Supervisor, "I'm here too."), (Speaker.Assistant, "What is it for?"),
+        })
+        {
+            var entry = new TranscriptEntry(++seq, role, text, DateTimeOffset.UtcNow, null);
+            await journal.WriteAsync((tx, ct) => ConversationStore.AppendTranscriptAsync(tx, "conv_1", entry, ct));
+        }
+
+        var recent = await db.Conversations.RecentUserTextsAsync("conv_1", EmergencyContext.Turns - 1);
+
+        recent.ShouldBe(["not great", "I bought a rope"], "only the user's, the last ones, oldest first");
+        (await db.Conversations.RecentUserTextsAsync("conv_2", 2)).ShouldBeEmpty();
+        // What the grain does on activation: the context rebuilt from them reads the next turn with them.
+        var screening = new EmergencyContext(recent, EmergencyLevel.FromStored(1, EmergencyCategory.Distress));
+        EmergencyDetector.Assess("tonight is the night", "en").Level.ShouldBeLessThan(2);
+        screening.Assess("tonight is the night", "en").Level.ShouldBe(3);
     }
 
     [Fact]

@@ -1,16 +1,17 @@
+using Conversations.Domain.Emergency.Classifier;
 using Conversations.Domain.Emergency.Lexicon;
 
 namespace Conversations.Domain.Emergency;
 
 /// <summary>
-/// Lexicon detector for emergencies in what a user says, in English and Korean: phrases found in one pass of a
-/// precompiled automaton, then negation, idioms, third parties, past tense and context (intent, time, plan, means) decide.
+/// Detects emergencies in what a user says, in English and Korean, offline: the lexicon (precise phrases, negation,
+/// idioms, context cues) first, then a character n-gram classifier trained on the tuning corpus for phrasing the lexicon
+/// does not know. The higher level wins; the classifier's level 3 needs a risk phrase the lexicon knows (and its level 2 a
+/// phrase or cue of risk) unless it is very confident, and where the lexicon recognised an idiom, fiction, a negation or
+/// recovery, a higher classifier level counts only when it is confident (docs/emergency-levels.md, docs/emergency-corpus-report.md).
 /// </summary>
 public static class EmergencyDetector
 {
-    private static readonly CompiledLexicon English = new(EnglishLexicon.Build(), isEnglish: true);
-    private static readonly CompiledLexicon Korean = new(KoreanLexicon.Build(), isEnglish: false);
-
     /// <summary>Assesses one utterance (a transcribed turn or typed text); <paramref name="languageHint"/> ("en", "ko-KR") names the language reported.</summary>
     public static EmergencyAssessment Assess(string utterance, string? languageHint = null)
     {
@@ -21,406 +22,32 @@ public static class EmergencyDetector
             return EmergencyAssessment.None(language);
         }
 
-        var text = NormalizedText.From(utterance);
-        var verdict = new Verdict();
-        if (text.Words.Length > 0)
+        var classifier = CrisisClassifier.Default;
+        var probabilities = classifier.Probabilities(utterance, out var present);
+        return Combine(LexiconDetector.Read(utterance), probabilities, classifier.Thresholds, language, LanguageCode.Detect(utterance),
+            c => classifier.Evidence(present, c));
+    }
+
+    /// <summary>
+    /// The rule that joins the two stages: the classifier's level by the thresholds of the utterance's script
+    /// (<paramref name="script"/>, "en" or "ko"), gated by the lexicon (<see cref="ClassifierThresholds.LevelOf"/>); the higher level wins.
+    /// </summary>
+    internal static EmergencyAssessment Combine(LexiconReading lexicon, double[] probabilities, LanguageThresholds thresholds, string language, string script,
+        Func<int, IReadOnlyList<string>>? evidence = null)
+    {
+        ArgumentNullException.ThrowIfNull(lexicon);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var reading = new ClassifierReading(probabilities, 0, EmergencyCategory.None, 0, []);
+        var (level, confidence) = thresholds.For(script).LevelOf(reading, lexicon.RiskPhrase, lexicon.Anchored, lexicon.Protective);
+        if (level > lexicon.Level)
         {
-            English.Assess(text, text.English, verdict);
+            var model = CrisisClassifier.At(probabilities, level, confidence);
+            var found = evidence?.Invoke(CrisisClasses.Of(level, model.Category)) ?? [];
+            return new EmergencyAssessment(level, model.Category, [.. found, .. lexicon.Evidence], language);
         }
 
-        if (text.Korean.Length > 0)
-        {
-            Korean.Assess(text, text.Korean, verdict);
-        }
-
-        return verdict.Level == 0
+        return lexicon.Level == 0
             ? EmergencyAssessment.None(language)
-            : new EmergencyAssessment(verdict.Level, verdict.Category, verdict.Evidence.Distinct(StringComparer.Ordinal).Take(8).ToArray(), language);
-    }
-
-    /// <summary>The best finding so far: highest level, then the most severe category, with its evidence.</summary>
-    private sealed class Verdict
-    {
-        public int Level { get; private set; }
-
-        public EmergencyCategory Category { get; private set; }
-
-        public List<string> Evidence { get; } = [];
-
-        public void Offer(int level, EmergencyCategory category, IEnumerable<string> evidence)
-        {
-            if (level < Level || (level == Level && Rank(category) <= Rank(Category)))
-            {
-                if (level == Level && level > 0)
-                {
-                    Evidence.AddRange(evidence);
-                }
-
-                return;
-            }
-
-            if (level > Level)
-            {
-                Evidence.Clear();
-            }
-
-            Level = level;
-            Category = category;
-            Evidence.InsertRange(0, evidence);
-        }
-
-        private static int Rank(EmergencyCategory category) => category switch
-        {
-            EmergencyCategory.SuicideIntent => 5,
-            EmergencyCategory.HarmToOthers => 4,
-            EmergencyCategory.MedicalEmergency => 3,
-            EmergencyCategory.SelfHarm => 2,
-            EmergencyCategory.Distress => 1,
-            _ => 0,
-        };
-    }
-
-    /// <summary>One language's lexicon compiled into an automaton, and the rules that read its matches.</summary>
-    private sealed class CompiledLexicon
-    {
-        private static readonly HashSet<string> Negators = new(StringComparer.Ordinal) { "not", "never", "no" };
-        private static readonly HashSet<string> NotNegating = new(StringComparer.Ordinal) { "stop", "help", "only", "sure", "know", "one", "longer", "even" };
-        private static readonly string[] KoreanSpeakerObjects = ["나를", "저를", "너를", "나", "날", "저", "너", "널"];
-        private const string KoreanNegationHeads = "않안없말";
-        private const string KoreanParticles = "은는도을를이가하지진전혀절대로별건게거해할생각";
-
-        private readonly LexiconEntry[] _entries;
-        private readonly PhraseAutomaton _automaton;
-        private readonly bool _isEnglish;
-
-        public CompiledLexicon(IReadOnlyList<LexiconEntry> entries, bool isEnglish)
-        {
-            _entries = [.. entries];
-            _automaton = new PhraseAutomaton(_entries.Select(e => e.Phrase).ToArray());
-            _isEnglish = isEnglish;
-        }
-
-        public void Assess(NormalizedText normalized, string text, Verdict verdict)
-        {
-            var found = new List<(int Id, int Start, int End)>(16);
-            _automaton.FindAll(text, found);
-            if (found.Count == 0)
-            {
-                return;
-            }
-
-            var context = new Context(this, normalized, text, found);
-            var selfHarmCores = new List<(int Id, int Start, int End)>();
-            var weak = new List<(int Id, int Start, int End)>();
-            foreach (var match in found)
-            {
-                var entry = _entries[match.Id];
-                if (entry.Kind != EntryKind.Risk || context.IsSuppressed(match) ||
-                    (entry.Requires is not null && !context.HasCue(entry.Requires, match)) ||
-                    (entry.Flags.HasFlag(RiskFlags.Negatable) && context.IsNegated(match)) ||
-                    (entry.Flags.HasFlag(RiskFlags.CheckSpeakerObject) && context.SpeakerIsObject(match)))
-                {
-                    continue;
-                }
-
-                var flags = entry.Flags;
-                if (flags.HasFlag(RiskFlags.ThirdPartyPast) || flags.HasFlag(RiskFlags.ThirdParty))
-                {
-                    if (context.HasCue("fiction", match))
-                    {
-                        continue;
-                    }
-
-                    if (flags.HasFlag(RiskFlags.ThirdPartyPast))
-                    {
-                        verdict.Offer(1, EmergencyCategory.Distress, [entry.Evidence]);
-                    }
-                    else if (context.Supports(match, includeMeans: true, out var evidence) > 0)
-                    {
-                        verdict.Offer(3, EmergencyCategory.SuicideIntent, [entry.Evidence, .. evidence]); // someone else, with means or a time
-                    }
-                    else
-                    {
-                        verdict.Offer(Math.Min(entry.Level, 2), entry.Category, [entry.Evidence]);
-                    }
-
-                    continue;
-                }
-
-                if (entry.Category is EmergencyCategory.SelfHarm or EmergencyCategory.Distress or EmergencyCategory.SuicideIntent &&
-                    context.HasCue("past", match) && context.HasCue("recovery", match))
-                {
-                    continue; // "I used to … but I'm much better now"
-                }
-
-                if (flags.HasFlag(RiskFlags.HarmCore))
-                {
-                    if (context.CueBefore("intent", match))
-                    {
-                        verdict.Offer(3, EmergencyCategory.HarmToOthers, [entry.Evidence, "intent"]);
-                    }
-                    else if (context.CueBefore("wish", match))
-                    {
-                        verdict.Offer(2, EmergencyCategory.HarmToOthers, [entry.Evidence]);
-                    }
-
-                    continue;
-                }
-
-                if (entry.Category == EmergencyCategory.MedicalEmergency)
-                {
-                    if ((context.HasCue("past", match) && !context.HasCue("present", match)) || context.HasCue("hypothetical", match))
-                    {
-                        continue; // "I had chest pain last year", "what should I do if someone is having a stroke"
-                    }
-
-                    var level = entry.UpgradeWith is not null && context.HasCue(entry.UpgradeWith, match) ? 3 : entry.Level;
-                    if (level == 2 && (context.HasCue("mild", match) || context.HasCue("exertion", match)))
-                    {
-                        continue;
-                    }
-
-                    verdict.Offer(level, entry.Category, [entry.Evidence]);
-                    continue;
-                }
-
-                if (flags.HasFlag(RiskFlags.Weak))
-                {
-                    weak.Add(match);
-                    continue;
-                }
-
-                if (flags.HasFlag(RiskFlags.Core))
-                {
-                    selfHarmCores.Add(match);
-                    continue;
-                }
-
-                verdict.Offer(entry.Level, entry.Category, [entry.Evidence]);
-            }
-
-            Compose(context, selfHarmCores, weak, verdict);
-
-            // No words of death at all, but means, the act ("going to do it", "after everyone is asleep") and a plan or time.
-            var none = (Id: -1, Start: 0, End: 0);
-            if (context.HasCue("means", none) && context.HasCue("act", none) && (context.HasCue("plan", none) || context.HasCue("time", none)))
-            {
-                verdict.Offer(3, EmergencyCategory.SuicideIntent, ["means", "act", "plan"]);
-            }
-        }
-
-        /// <summary>Self-harm: a core is level 2, and level 3 with intent, a time, a plan, means or a weak phrase; a weak phrase needs two supports.</summary>
-        private void Compose(Context context, List<(int Id, int Start, int End)> cores, List<(int Id, int Start, int End)> weak, Verdict verdict)
-        {
-            foreach (var core in cores)
-            {
-                var entry = _entries[core.Id];
-                var support = context.Supports(core, !entry.Flags.HasFlag(RiskFlags.MeansInherent), out var evidence);
-                if (context.CueBefore("intent", core))
-                {
-                    support++;
-                    evidence.Add("intent");
-                }
-
-                foreach (var w in weak)
-                {
-                    if (!context.Overlap(w, core))
-                    {
-                        support++;
-                        evidence.Add(_entries[w.Id].Evidence);
-                        break;
-                    }
-                }
-
-                if (support == 0 && context.Normalized.Laughing && context.HasCue("fiction", core))
-                {
-                    continue; // "이 드라마 결말 때문에 죽고 싶어 ㅋㅋ": hyperbole about a show
-                }
-
-                verdict.Offer(support > 0 ? 3 : 2, support > 0 ? EmergencyCategory.SuicideIntent : EmergencyCategory.SelfHarm, [entry.Evidence, .. evidence]);
-            }
-
-            foreach (var w in weak)
-            {
-                var entry = _entries[w.Id];
-                var support = context.Supports(w, includeMeans: true, out var evidence);
-                if (entry.Flags.HasFlag(RiskFlags.IntentBuilt) || context.CueBefore("intent", w))
-                {
-                    support++;
-                    evidence.Add("intent");
-                }
-
-                if (entry.Requires is not null)
-                {
-                    support++;
-                    evidence.Add(entry.Requires);
-                }
-
-                foreach (var other in cores.Concat(weak))
-                {
-                    if (!context.Overlap(other, w))
-                    {
-                        support++;
-                        evidence.Add(_entries[other.Id].Evidence);
-                        break;
-                    }
-                }
-
-                if (support >= 2)
-                {
-                    verdict.Offer(3, EmergencyCategory.SuicideIntent, [entry.Evidence, .. evidence]);
-                }
-            }
-        }
-
-        /// <summary>The matches of one utterance and the questions the rules ask of them.</summary>
-        private sealed class Context(CompiledLexicon lexicon, NormalizedText normalized, string text, List<(int Id, int Start, int End)> found)
-        {
-            private LexiconEntry Entry((int Id, int Start, int End) m) => lexicon._entries[m.Id];
-
-            public NormalizedText Normalized => normalized;
-
-            /// <summary>Whether two matches share text; English phrases are padded, so neighbours share one space and do not overlap.</summary>
-            public bool Overlap((int Id, int Start, int End) a, (int Id, int Start, int End) b)
-            {
-                var slack = lexicon._isEnglish ? 1 : 0;
-                return a.Start < b.End - slack && b.Start < a.End - slack;
-            }
-
-            public bool IsSuppressed((int Id, int Start, int End) risk)
-            {
-                foreach (var m in found)
-                {
-                    if (Entry(m).Kind == EntryKind.Suppress && Overlap(m, risk))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>A cue with <paramref name="tag"/> anywhere in the utterance that is not part of <paramref name="risk"/> itself.</summary>
-            public bool HasCue(string tag, (int Id, int Start, int End) risk)
-            {
-                foreach (var m in found)
-                {
-                    var e = Entry(m);
-                    if (e.Kind == EntryKind.Cue && string.Equals(e.Tag, tag, StringComparison.Ordinal) && !Overlap(m, risk))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>How many time, plan and means cues (outside the phrase) support a self-harm phrase.</summary>
-            public int Supports((int Id, int Start, int End) risk, bool includeMeans, out List<string> evidence)
-            {
-                evidence = [];
-                var count = 0;
-                var includeTime = !Entry(risk).Flags.HasFlag(RiskFlags.Passive);
-                foreach (var m in found)
-                {
-                    var e = Entry(m);
-                    if (e.Kind == EntryKind.Cue && ((includeTime && e.Tag is "time") || e.Tag is "plan" || (includeMeans && e.Tag is "means")) && !Overlap(m, risk) &&
-                        !evidence.Contains(e.Evidence, StringComparer.Ordinal))
-                    {
-                        count++;
-                        evidence.Add(e.Evidence);
-                    }
-                }
-
-                return count;
-            }
-
-            /// <summary>English: a cue ending within three words before the phrase, in the same clause.</summary>
-            public bool CueBefore(string tag, (int Id, int Start, int End) risk)
-            {
-                if (!lexicon._isEnglish)
-                {
-                    return false;
-                }
-
-                var first = normalized.WordAt[risk.Start];
-                foreach (var m in found)
-                {
-                    var e = Entry(m);
-                    if (e.Kind != EntryKind.Cue || !string.Equals(e.Tag, tag, StringComparison.Ordinal) || m.End > risk.Start + 1)
-                    {
-                        continue;
-                    }
-
-                    var last = normalized.WordAt[m.End - 2];
-                    if (first - last <= 3 && normalized.ClauseOf[last] == normalized.ClauseOf[Math.Min(first, normalized.ClauseOf.Length - 1)])
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            public bool IsNegated((int Id, int Start, int End) risk) => lexicon._isEnglish ? EnglishNegated(risk) : KoreanNegated(risk);
-
-            /// <summary>"not", "never" or "no" within three words before, same clause, unless it negates something else ("can't stop", "not sure").</summary>
-            private bool EnglishNegated((int Id, int Start, int End) risk)
-            {
-                var first = normalized.WordAt[risk.Start];
-                var words = normalized.Words;
-                for (var w = Math.Max(0, first - 3); w < first; w++)
-                {
-                    if (normalized.ClauseOf[w] == normalized.ClauseOf[first] && Negators.Contains(words[w]) &&
-                        (w + 1 >= words.Length || !NotNegating.Contains(words[w + 1])))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>Korean negates after the verb: "죽고 싶지 않아", "자해는 안 해", "죽을 생각은 전혀 없어"; or "안" right before it.</summary>
-            private bool KoreanNegated((int Id, int Start, int End) risk)
-            {
-                if (risk.Start > 0 && text[risk.Start - 1] == '안')
-                {
-                    return true;
-                }
-
-                var skipped = 0;
-                for (var i = risk.End; i < text.Length && text[i] != NormalizedText.ClauseMark; i++)
-                {
-                    if (KoreanNegationHeads.Contains(text[i], StringComparison.Ordinal) ||
-                        (text[i] == '아' && i + 1 < text.Length && text[i + 1] is '니' or '냐'))
-                    {
-                        return true;
-                    }
-
-                    if (!KoreanParticles.Contains(text[i], StringComparison.Ordinal) || ++skipped > 4)
-                    {
-                        return false;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>Korean threats said about the speaker ("선생님이 나 죽일 거야") are not the speaker's intent.</summary>
-            public bool SpeakerIsObject((int Id, int Start, int End) risk)
-            {
-                var before = text.AsSpan(0, risk.Start);
-                foreach (var pronoun in KoreanSpeakerObjects)
-                {
-                    if (before.EndsWith(pronoun, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-        }
+            : new EmergencyAssessment(lexicon.Level, lexicon.Category, lexicon.Evidence, language);
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class ConversationGrain
     private readonly HashSet<string> _suppressedResponses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _ownResponses = new(StringComparer.Ordinal);
     private EmergencyLevel _emergency;
+    private EmergencyContext _screening = new();
     private long _clockMark;
     private long _clockCarry;
     private long _charges;
@@ -162,8 +163,10 @@ public sealed partial class ConversationGrain
     }
 
     /// <summary>
-    /// Assesses a user utterance as it is appended (the detector is pure and fast); the moderation stage, when on, gives
-    /// its second opinion off the relay path and raises the level later if it sees more.
+    /// Assesses an utterance as it is appended (the detector is pure and fast). A user's is read with the user's
+    /// utterances before it (<see cref="EmergencyContext"/>), so a plan stated over two turns counts; a tool's output is
+    /// read alone and does not join the user's context. The moderation stage, when on, gives its second opinion off the
+    /// relay path and raises the level later if it sees more.
     /// </summary>
     private EmergencyAssessment Screen(TranscriptEntry entry)
     {
@@ -173,7 +176,17 @@ public sealed partial class ConversationGrain
             Run(ModerateAsync(entry, language), "the moderation stage");
         }
 
-        return EmergencyDetector.Assess(entry.Text, language);
+        return entry.Role == Speaker.User ? _screening.Assess(entry.Text, language) : EmergencyDetector.Assess(entry.Text, language);
+    }
+
+    /// <summary>
+    /// The screening context of this activation, rebuilt from what is durable (after a failover or a move): the user's
+    /// last utterances and the stored level. Nothing is assessed again; the next utterance is read with these.
+    /// </summary>
+    private async Task RestoreScreeningAsync(CancellationToken cancellationToken)
+    {
+        var recent = await store.RecentUserTextsAsync(_record.Id, EmergencyContext.Turns - 1, cancellationToken);
+        _screening = new EmergencyContext(recent, _emergency);
     }
 
     private async Task ModerateAsync(TranscriptEntry entry, string language)

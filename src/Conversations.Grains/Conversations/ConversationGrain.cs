@@ -87,6 +87,7 @@ public sealed partial class ConversationGrain(
         _tier = tiers.Resolve(_record.Tier);
         _emergency = EmergencyLevel.FromStored(_record.EmergencyLevel, EmergencyCategoryNames.ParseWireName(_record.EmergencyCategory));
         _lastSeq = _durableSeq = await store.LastSeqAsync(_record.Id, cancellationToken);
+        await RestoreScreeningAsync(cancellationToken);
         RestoreLead();
         var tick = conversationOptions.Value.QuotaTickInterval;
         this.RegisterGrainTimer(QuotaTickAsync, new GrainTimerCreationOptions(tick, tick) { Interleave = true, KeepAlive = false });

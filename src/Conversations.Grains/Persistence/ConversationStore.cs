@@ -99,6 +99,26 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource)
         return entries;
     }
 
+    /// <summary>The text of the conversation's last <paramref name="count"/> user entries, oldest first (the emergency screening's context).</summary>
+    public async Task<IReadOnlyList<string>> RecentUserTextsAsync(string conversationId, int count, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT text FROM (
+                SELECT seq, text FROM transcript_entries WHERE conversation_id = $1 AND role = 'user' ORDER BY seq DESC LIMIT $2
+            ) AS recent ORDER BY seq
+            """);
+        command.Parameters.AddWithValue(conversationId);
+        command.Parameters.AddWithValue(count);
+        var texts = new List<string>(count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            texts.Add(reader.GetString(0));
+        }
+
+        return texts;
+    }
+
     public async Task<long> LastSeqAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM transcript_entries WHERE conversation_id = $1");

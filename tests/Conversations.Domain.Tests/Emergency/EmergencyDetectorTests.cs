@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using Conversations.Domain.Emergency;
+using Conversations.Domain.Emergency.Classifier;
+using Conversations.Domain.Emergency.Lexicon;
 
 namespace Conversations.Domain.Tests.Emergency;
 
@@ -129,6 +131,38 @@ public sealed class EmergencyDetectorTests
         EmergencyDetector.Assess("I want to die").Language.ShouldBe("en");
         EmergencyDetector.Assess("I want to die", "ko-KR").Language.ShouldBe("ko");
         EmergencyDetector.Assess("I'm fine, 근데 죽고 싶어").Level.ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("We're having spaghetti tonight and the kids want garlic bread too.")]
+    [InlineData("My train was ten minutes late so I grabbed a coffee at the station.")]
+    [InlineData("Can you help me pick a colour for the bathroom tiles?")]
+    [InlineData("I walked the dog after lunch and now I'm folding laundry.")]
+    [InlineData("저녁에 된장찌개 끓여 먹고 산책 다녀왔어요.")]
+    [InlineData("내일 회사 끝나고 친구랑 영화 보기로 했어")]
+    [InlineData("아이 숙제 봐 주느라 좀 바빴어요")]
+    [InlineData("주말에 부모님 댁에 가서 김치 담갔어")]
+    public void Plain_everyday_speech_raises_no_alarm(string utterance)
+    {
+        EmergencyDetector.Assess(utterance).Level.ShouldBeLessThan(2);
+    }
+
+    [Fact]
+    public void The_classifier_alone_gives_level_3_only_with_a_risk_phrase_a_cue_or_great_confidence()
+    {
+        var t = new ClassifierThresholds(Level3: 0.5, Level2: 0.5, Level1: 0.5, Veto: 0.9, Level3Alone: 0.95, Level2Alone: 0.9, Level3Cue: 0.8);
+        var thresholds = new LanguageThresholds(t, t);
+        static double[] Probabilities(double p3) => [0.05, 0.05, 0.1, 0.05, 0.05, 0.6, 0.05, 0.05, 0.99, Math.Max(0.85, p3), p3];
+        static LexiconReading Lexicon(bool cue, bool phrase, bool protective = false) => new(0, EmergencyCategory.None, [], protective, cue || phrase, phrase);
+
+        EmergencyDetector.Combine(Lexicon(cue: false, phrase: false), Probabilities(0.7), thresholds, "en", "en").Level.ShouldBe(1);
+        EmergencyDetector.Combine(Lexicon(cue: true, phrase: false), Probabilities(0.7), thresholds, "en", "en").Level.ShouldBe(2);
+        EmergencyDetector.Combine(Lexicon(cue: true, phrase: false), Probabilities(0.85), thresholds, "en", "en").Level.ShouldBe(3);
+        EmergencyDetector.Combine(Lexicon(cue: false, phrase: true), Probabilities(0.7), thresholds, "en", "en").ShouldSatisfyAllConditions(
+            a => a.Level.ShouldBe(3),
+            a => a.Category.ShouldBe(EmergencyCategory.SuicideIntent));
+        EmergencyDetector.Combine(Lexicon(cue: false, phrase: false), Probabilities(0.97), thresholds, "en", "en").Level.ShouldBe(3);
+        EmergencyDetector.Combine(Lexicon(cue: false, phrase: true, protective: true), Probabilities(0.7), thresholds, "en", "en").Level.ShouldBe(1); // only P(≥ 1) reaches the veto
     }
 
     [Theory]

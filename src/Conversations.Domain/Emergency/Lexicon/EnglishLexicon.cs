@@ -145,7 +145,8 @@ internal static class EnglishLexicon
             "[embarrassed|embarrassing|mortified] i [want|wanted|could] to die", "[embarrassed|embarrassing|mortified] i could die",
             "suicide [rate|rates|prevention|hotline|statistics|awareness|squad]", "myself laughing", "overdose [of|on] [caffeine|sugar|chocolate]",
             "[rather|would rather] die than", "end it with", "ending it with", "jump [in|into] the [pool|lake|water|sea]", "jump [rope|start]",
-            "killing [it|them] [on stage|at work|out there]", "[killed|kill|killing] it", "shoot [a|the] [photo|video|film|movie|scene]");
+            "killing [it|them] [on stage|at work|out there]", "[killed|kill|killing] it", "shoot [a|the] [photo|video|film|movie|scene]",
+            "no thoughts of", "any thoughts of", "never said i", "rather jump", "overdose [response|training|prevention]", "self harm [among|statistics|research|awareness]");
 
         // Context cues.
         b.Cue("intent", "i am going to", "i will", "i am about to", "plan to", "planning", "planned", "plan on", "decided to", "ready to", "intend to", "i am [really|finally|just] going to", "tonight i");
@@ -155,15 +156,15 @@ internal static class EnglishLexicon
         b.Cue("plan", "ready", "prepared", "saved up", "stockpil*", "know where", "know how", "picked a date", "set a date", "made up my mind", "my decision",
             "[decided|have decided]", "gave away my", "made peace with it", "[not|no longer] [scared|afraid] anymore", "[sorted|sorting|made|wrote|updated|written] [out|] my will", "[put|putting] my affairs in order", "[picked|chose|found|scouted] [the|a] [spot|place|location]", "said [my|] goodbye*", "tonight is the night", "today is the day", "already tied", "[tied|made] a noose",
             "going to do it", "do it [tonight|tomorrow|today]", "wrote letters", "written letters");
-        b.Cue("act", "could be it", "this is it", "be the night", "be the day", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
+        b.Cue("act", "could be it", "this is it", "be the night", "be the day", "is the night", "is the day", "going to do it", "do it [tonight|tomorrow|today|now]", "when i do it", "after everyone [goes to bed|is asleep|has gone to bed|leaves]",
             "when [everyone|they|my family] [is|are] asleep", "nobody will find");
         b.Cue("means", Pills, "bottle of [pills|tablets|sleeping pills|painkillers]", "[rope|noose|gun|rifle|pistol|knife|razor|blade|charcoal|bleach|antifreeze|poison|tablets]", "[bridge|roof|ledge|train|tracks]");
         b.Cue("place", High, "[standing|sitting] on [the|a] [edge|railing]", "train station", "tracks");
         b.Cue("garage", "garage");
-        b.Cue("fiction", "[movie|film|book|novel|story|character|show|series|drama|episode|scene|essay|article|news|song|game|documentary|play]");
+        b.Cue("fiction", "[movie|film|book|novel|story|character|show|series|drama|episode|scene|essay|article|news|song|game|documentary|play|podcast|class|lecture|course|homework|lyrics|villain|research]");
         b.Cue("past", "used to", "years ago", "last year", "a year ago", "last month", "in the past", "when i was [younger|a teen|a teenager|a kid|in school|in college]", "turned out");
         b.Cue("recovery", "[doing|feeling|much|a lot|so much] better", "recovered", "[have|i] stopped", "clean for", "doing well", "[good|fine|okay] now",
-            "not anymore", "do not anymore", "no longer");
+            "not anymore", "do not anymore", "no longer", "[therapy|treatment|medication|it] helped", "grateful i survived", "in a good place");
         b.Cue("hypothetical", "when i [think|worry|get nervous|get anxious|am anxious|am stressed|am nervous]", "what [should|do|would|can] [i|you|we|one] do if", "what if", "how [do|can|would] [i|you|we] [tell|know|recognize|spot] if", "signs of", "symptoms of", "what are the");
         b.Cue("careabout", "[care|notice|miss me|be sad|cry|be happier|be better off|even notice|come to my funeral]");
         b.Cue("poison", Pills, "[bleach|detergent|cleaner|battery|poison|chemicals|alcohol]");

@@ -30,9 +30,14 @@ internal sealed class NormalizedText
         "really", "just", "honestly", "actually", "truly", "literally", "seriously", "basically", "kinda", "sorta", "simply",
     };
 
-    private NormalizedText(string english, int[] wordAt, string[] words, int[] clauseOf, string korean, bool laughing)
+    private static readonly HashSet<string> EnglishFirstPerson = new(StringComparer.Ordinal) { "i", "me", "my", "myself", "mine" };
+    private static readonly string[] KoreanFirstPerson = ["나는", "내가", "나도", "나를", "나한테", "저는", "제가", "저도", "저를", "저한테", "나만", "저만"];
+    private static readonly HashSet<string> KoreanFirstPersonWords = new(StringComparer.Ordinal) { "나", "난", "날", "저", "전", "내" };
+
+    private NormalizedText(string english, int[] wordAt, string[] words, int[] clauseOf, string korean, bool laughing, bool firstPerson)
     {
         Laughing = laughing;
+        FirstPerson = firstPerson;
         English = english;
         WordAt = wordAt;
         Words = words;
@@ -54,6 +59,9 @@ internal sealed class NormalizedText
 
     /// <summary>Whether the text laughs ("ㅋㅋ", "lol", "😂"): with a fiction cue it marks hyperbole.</summary>
     public bool Laughing { get; }
+
+    /// <summary>Whether the speaker speaks of themself ("I", "my", "나는", "제가"): without it, a fiction or school cue makes risk words a topic.</summary>
+    public bool FirstPerson { get; }
 
     /// <summary>Hangul and digits with spacing removed and '|' at clause boundaries: "오늘밤에죽을거야|".</summary>
     public string Korean { get; }
@@ -124,10 +132,12 @@ internal sealed class NormalizedText
 
         Flush(word, words);
         var laughing = LaughterMarks.Any(mark => text.Contains(mark, StringComparison.OrdinalIgnoreCase));
-        return Build(words, korean.ToString(), laughing);
+        var firstPerson = words.Any(EnglishFirstPerson.Contains) || text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(token =>
+            KoreanFirstPersonWords.Contains(token) || KoreanFirstPerson.Any(p => token.StartsWith(p, StringComparison.Ordinal)));
+        return Build(words, korean.ToString(), laughing, firstPerson);
     }
 
-    private static NormalizedText Build(List<string> words, string korean, bool laughing)
+    private static NormalizedText Build(List<string> words, string korean, bool laughing, bool firstPerson)
     {
         var english = new StringBuilder(words.Sum(w => w.Length + 1) + 2);
         var wordAt = new List<int>(english.Capacity);
@@ -151,7 +161,7 @@ internal sealed class NormalizedText
 
         english.Append(' ');
         wordAt.Add(words.Count);
-        return new NormalizedText(english.ToString(), [.. wordAt], [.. words], clauseOf, korean, laughing);
+        return new NormalizedText(english.ToString(), [.. wordAt], [.. words], clauseOf, korean, laughing, firstPerson);
     }
 
     private static void Flush(StringBuilder word, List<string> words)
