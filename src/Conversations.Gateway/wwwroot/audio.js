@@ -66,6 +66,7 @@ export class Microphone {
   }
 
   stop() {
+    this.#node.port.onmessage = null; // frames the worklet posted before the stop are not handed on after it
     this.#stream.getTracks().forEach(t => t.stop());
     this.#source.disconnect();
     this.#node.disconnect();
