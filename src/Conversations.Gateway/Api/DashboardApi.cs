@@ -28,7 +28,7 @@ public static class DashboardApi
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/events", StreamAsync)
             .WithSummary("The cluster's event feed (supervisors, Server-Sent Events)")
-            .WithDescription("Every node's conversation events in commit order, as `text/event-stream` (`id` is the feed cursor; resume with `Last-Event-ID` or `after`). Kinds: `started`, `resumed`, `detached`, `quota`, `usage`, `emergency`, `alert`, `alert_acknowledged`, `latency`, `ended`.")
+            .WithDescription("Every node's conversation events in commit order, as `text/event-stream` (`id` is the feed cursor; resume with `Last-Event-ID` or `after`). Kinds: `started`, `resumed`, `detached`, `quota`, `usage`, `emergency`, `alert`, `alert_acknowledged`, `latency`, `supervision`, `ended`.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;

@@ -76,7 +76,9 @@ public static class SupervisionEndpoints
 
         var record = await conversations.FindAsync(conversationId, http.RequestAborted);
         var settings = options.Value;
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = settings.KeepAliveInterval });
+        // A browser carries its token as a subprotocol next to "realtime", and refuses a socket whose server picks none of those it offered.
+        var subprotocol = http.WebSockets.WebSocketRequestedProtocols.Contains(RealtimeGatewayEndpoint.RealtimeSubprotocol) ? RealtimeGatewayEndpoint.RealtimeSubprotocol : null;
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = subprotocol, KeepAliveInterval = settings.KeepAliveInterval });
         metrics.Opened();
         try
         {

@@ -6,21 +6,38 @@ const prebufferSamples = sampleRate / 10; // 100 ms of jitter buffer
 
 /** Opens the audio context and the microphone; call from a click, so the browser lets audio start. */
 export async function openAudio(onMicrophoneFrame) {
-  // Echo cancellation keeps the counsellor's own voice from interrupting it; gain control and noise suppression
-  // are off because, while they adapt, they garble the first words the recogniser hears.
-  const stream = await navigator.mediaDevices.getUserMedia({
-    audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: false },
-  });
+  const stream = await captureMicrophone();
+  let context = null;
+  try {
+    context = await openContext();
+    return { context, microphone: new Microphone(context, stream, onMicrophoneFrame), player: new Player(context) };
+  } catch (e) {
+    stream.getTracks().forEach(t => t.stop());
+    await context?.close();
+    throw e;
+  }
+}
+
+/** The audio context with the worklets loaded, for players (and a microphone later, if one is wanted); call from a click. */
+export async function openContext() {
   const context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
   try {
     await context.audioWorklet.addModule('pages/audio-worklets.js');
     await context.resume();
-    return { context, microphone: new Microphone(context, stream, onMicrophoneFrame), player: new Player(context) };
+    return context;
   } catch (e) {
-    stream.getTracks().forEach(t => t.stop());
     await context.close();
     throw e;
   }
+}
+
+/** The microphone's stream, for a Microphone. */
+export function captureMicrophone() {
+  // Echo cancellation keeps the counsellor's own voice from interrupting it; gain control and noise suppression
+  // are off because, while they adapt, they garble the first words the recogniser hears.
+  return navigator.mediaDevices.getUserMedia({
+    audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: false },
+  });
 }
 
 /** Microphone → PCM16 frames of 20 ms, handed to onFrame(ArrayBuffer). */
@@ -49,6 +66,7 @@ export class Microphone {
   }
 
   stop() {
+    this.#node.port.onmessage = null; // frames the worklet posted before the stop are not handed on after it
     this.#stream.getTracks().forEach(t => t.stop());
     this.#source.disconnect();
     this.#node.disconnect();

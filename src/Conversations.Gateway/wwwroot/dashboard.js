@@ -1,9 +1,11 @@
-// The operations dashboard: live conversations, alerts, latency and cost. The charts start from the recent past
-// (GET /api/v1/dashboard/history, up to a feed cursor) and follow the cluster-wide event stream after that cursor, so
-// every response counts once. The tables show one page at a time, fetched from the API and refreshed when the feed
-// says a conversation or an alert came, left or changed.
+// The operations dashboard: live conversations (those in crisis first), alerts, latency and cost; a notice the moment a
+// conversation reaches level 3, and a supervisor's seat in any conversation (supervision.js). The charts start from the
+// recent past (GET /api/v1/dashboard/history, up to a feed cursor) and follow the cluster-wide event stream after that
+// cursor, so every response counts once. The tables show one page at a time, fetched from the API and refreshed when
+// the feed says a conversation or an alert came, left or changed.
 import { api, ApiError, mountSignIn } from './auth.js';
 import { followEventStream } from './event-stream.js';
+import * as supervision from './supervision.js';
 
 const $ = id => document.getElementById(id);
 const panels = ['live-panel', 'alerts-panel', 'cost-panel', 'ttfa-panel', 'relay-panel'];
@@ -27,6 +29,7 @@ function emptyView() {
     stop: new AbortController(),
     live: { page: 0, rows: new Map(), attached: 0, detached: 0, loaded: false, reload: 0, loading: null },
     ended: new Set(), // ended ids, so a page fetched just before the end cannot bring one back
+    notices: new Map(), // conversation id → { level, category, at }: reached level 3 while the page was open; until joined or dismissed
     alerts: { page: 0, status: $('alerts-status').value, rows: new Map(), total: 0, open: 0, reload: 0, loading: null },
     ttfa: [],
     relayP50: [],
@@ -42,6 +45,7 @@ async function open(token) {
   close();
   view = emptyView();
   const current = view;
+  current.token = token;
   $('dashboard-error').hidden = true;
   for (const id of panels) $(id).hidden = false;
   current.ticker = setInterval(() => renderConversations(current), 1000);
@@ -68,12 +72,14 @@ async function open(token) {
 
 function close() {
   if (!view) return;
+  supervision.leave();
   view.stop.abort();
   clearInterval(view.ticker);
   clearTimeout(view.live.reload);
   clearTimeout(view.alerts.reload);
   view = null;
   for (const id of panels) $(id).hidden = true;
+  $('notifications').hidden = true;
   setFeedState('idle', '');
 }
 
@@ -168,11 +174,16 @@ function onFeedEvent(current, message) {
       break;
     case 'emergency':
       update({ emergency_level: Math.max(row?.emergency_level ?? 0, p.level), emergency_category: p.category });
+      if (p.level >= 3 && !current.ended.has(id)) notify(current, id, p, event.at);
       break;
     case 'ended':
       current.ended.add(id);
       current.live.rows.delete(id);
+      current.notices.delete(id);
       reloadSoon(current, current.live, loadLive);
+      break;
+    case 'supervision':
+      supervision.onSupervisionFeedEvent(id);
       break;
     case 'alert':
       reloadSoon(current, current.alerts, loadAlerts);
@@ -204,7 +215,97 @@ function addCost(current, at, dollars, responses) {
   current.costByHour.set(hour, sum);
 }
 
+/** A conversation reached level 3: say so at once, on the page (and with a chime, and on the desktop if allowed). */
+function notify(current, id, payload, at) {
+  if (current.notices.has(id) || supervision.supervising() === id) return;
+  current.notices.set(id, { level: payload.level, category: payload.category, at });
+  chime();
+  if ('Notification' in window && Notification.permission === 'granted') {
+    const row = current.live.rows.get(id);
+    const desktop = new Notification('A conversation needs a counsellor now', {
+      body: `Level ${payload.level}${payload.category ? ` · ${payload.category}` : ''}${row ? ` · ${row.user_id}` : ''}`,
+      tag: id,
+    });
+    desktop.onclick = () => window.focus();
+  }
+}
+
+/** A short tone; silent if the browser does not let this page play sound yet. */
+function chime() {
+  const context = new AudioContext();
+  const tone = context.createOscillator();
+  const gain = context.createGain();
+  tone.frequency.value = 880;
+  gain.gain.setValueAtTime(0.2, context.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.5);
+  tone.connect(gain).connect(context.destination);
+  tone.start();
+  tone.stop(context.currentTime + 0.5);
+  setTimeout(() => context.close(), 1000);
+}
+
+/** Adds new notices and removes old ones, leaving the rest alone: the list is a live region, read out as it grows. */
+function renderNotices(current) {
+  const list = $('notification-list');
+  for (const li of [...list.children]) {
+    if (!current.notices.has(li.dataset.conversationId)) li.remove();
+  }
+  for (const [id, notice] of current.notices) {
+    if (list.querySelector(`li[data-conversation-id="${CSS.escape(id)}"]`)) continue;
+    const row = current.live.rows.get(id);
+    const li = document.createElement('li');
+    li.dataset.conversationId = id;
+    li.dataset.level = notice.level;
+    const title = document.createElement('strong');
+    title.textContent = `Level ${notice.level}${notice.category ? ` · ${notice.category}` : ''}`;
+    const who = document.createElement('span');
+    who.textContent = row ? `${row.user_id} with ${row.character_id}` : id;
+    markLanguage(who, who.textContent);
+    const when = document.createElement('time');
+    when.dateTime = notice.at;
+    when.textContent = new Date(notice.at).toLocaleTimeString();
+    li.append(title, who, when, joinButton(id), button('Dismiss', () => {
+      current.notices.delete(id);
+      renderNotices(current);
+    }));
+    list.prepend(li);
+  }
+  $('notifications').hidden = current.notices.size === 0;
+  const desktop = $('desktop-notifications');
+  desktop.hidden = !('Notification' in window) || Notification.permission !== 'default';
+}
+
+$('desktop-notifications').addEventListener('click', async () => {
+  await Notification.requestPermission();
+  if (view) renderNotices(view);
+});
+
+function joinButton(id) {
+  const joined = supervision.supervising() === id;
+  const join = button(joined ? 'Joined' : 'Join', () => joinConversation(id));
+  join.disabled = joined;
+  join.dataset.join = id;
+  return join;
+}
+
+async function joinConversation(id) {
+  const current = view;
+  if (!current) return;
+  current.notices.delete(id); // a supervisor is on it
+  await supervision.join(current.token, id);
+  render(current);
+}
+
+function button(text, onClick) {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.textContent = text;
+  element.addEventListener('click', onClick);
+  return element;
+}
+
 function render(current) {
+  renderNotices(current);
   renderConversations(current);
   renderAlerts(current);
   renderCost(current);
@@ -216,12 +317,16 @@ function render(current) {
 function renderConversations(current) {
   const live = current.live;
   const rows = [...live.rows.values()].filter(row => !current.ended.has(row.conversation_id));
-  // In the server's order (emergencies first, then newest), split by whether a client is attached.
-  const group = attached => rows.filter(row => Boolean(row.attached) === attached);
+  // In the server's order (emergencies first, then newest): those in crisis on top, the rest by whether a client is attached.
+  const crisis = row => (row.emergency_level ?? 0) >= 2;
+  const group = attached => rows.filter(row => !crisis(row) && Boolean(row.attached) === attached);
+  fillGroup($('live-crisis'), rows.filter(crisis));
   fillGroup($('live-attached'), group(true));
   fillGroup($('live-detached'), group(false));
+  $('live-crisis').hidden = !rows.some(crisis);
   $('live-attached').hidden = !group(true).length;
   $('live-detached').hidden = !group(false).length;
+  $('live-crisis-count').textContent = `(${rows.filter(crisis).length} on this page)`;
   $('live-attached-count').textContent = `(${live.attached})`;
   $('live-detached-count').textContent = `(${live.detached})`;
   const total = live.attached + live.detached;
@@ -254,6 +359,10 @@ function fillGroup(tbody, rows) {
       ['status', row.attached ? 'active' : 'detached'],
       ['client', row.attached ? 'attached' : Number.isNaN(detachedAt) ? 'gone' : `left ${ago(detachedAt)} ago`],
     ]);
+    const supervise = document.createElement('td');
+    supervise.dataset.column = 'supervise';
+    supervise.append(joinButton(row.conversation_id));
+    tr.append(supervise);
     if (!row.attached && !Number.isNaN(detachedAt)) {
       tr.querySelector('[data-column=client]').dataset.detachedAt = row.detached_at;
     }
@@ -439,5 +548,6 @@ window.dashboard = {
     ttfaSamples: view?.ttfa.length ?? 0,
     relaySamples: view?.relayP95.length ?? 0,
     responses: view ? [...view.costByHour.values()].reduce((n, s) => n + s.responses, 0) : 0,
+    notices: view ? [...view.notices.keys()] : [],
   }),
 };

@@ -1,4 +1,5 @@
-// The voice client page: sign in, pick a character, talk; live transcript, time left, emergency help, end and summary.
+// The voice client page: sign in, pick a character, talk; live transcript, time left, emergency help, a sign that a
+// person (a human counsellor) has joined, end and summary. A person's words arrive as a response like the AI's, and play so.
 import { api, currentToken, mountSignIn } from './auth.js';
 import { RealtimeConnection, fromBase64 } from './realtime.js';
 import { openAudio } from './audio.js';
@@ -132,6 +133,7 @@ async function startCall(characterId, existing = null) {
   $('cost').textContent = '';
   $('remaining').textContent = '';
   $('emergency').hidden = true;
+  showHuman(null);
   $('end').disabled = false;
   $('setup').hidden = true;
   $('resume').hidden = true;
@@ -176,6 +178,7 @@ function onServerEvent(current, event) {
       if (event.type === 'conversations.started') current.used = { seconds: 0, at: performance.now() };
       sessionStorage.setItem(currentKey, event.conversation_id);
       setState('live', event.type === 'conversations.started' ? 'Live' : 'Live (resumed)');
+      showHuman(null); // a person who still leads says so again, right after this
       current.live = true;
       for (const frame of current.preroll.splice(0)) sendMicrophone(current, frame);
       break;
@@ -189,6 +192,12 @@ function onServerEvent(current, event) {
       break;
     case 'conversations.emergency':
       showEmergency(current, event);
+      break;
+    case 'conversations.human_joined':
+      showHuman('joined');
+      break;
+    case 'conversations.human_left':
+      showHuman('left');
       break;
     case 'conversations.ended':
       finish(event.reason, event.summary_pending);
@@ -274,7 +283,7 @@ function addTranscriptLine(current, entry) {
   line.dataset.role = entry.role;
   const who = document.createElement('span');
   who.className = 'speaker';
-  who.textContent = entry.role === 'user' ? 'You' : 'Counsellor';
+  who.textContent = entry.role === 'user' ? 'You' : entry.role === 'supervisor' ? 'Counsellor (a person)' : 'Counsellor';
   const text = document.createElement('span');
   text.className = 'text';
   text.textContent = entry.text;
@@ -320,6 +329,16 @@ function showEmergency(current, event) {
   banner.hidden = false;
 }
 
+/** Shows that a human counsellor leads the conversation now ('joined'), has just handed back to the AI ('left'), or neither (null). */
+function showHuman(state) {
+  const element = $('human');
+  element.dataset.takenOver = String(state === 'joined');
+  element.textContent = {
+    joined: 'A person has joined: a human counsellor is talking with you now.',
+    left: 'The human counsellor has left; the AI counsellor continues.',
+  }[state] ?? '';
+}
+
 function finish(reason, summaryPending) {
   const current = call;
   if (!current || current.ended) return;
@@ -327,6 +346,7 @@ function finish(reason, summaryPending) {
   current.ended = true;
   sessionStorage.removeItem(currentKey);
   $('say').hidden = true;
+  showHuman(null);
   current.connection.close();
   stopAudio(current);
   clearInterval(current.ticker);
