@@ -120,8 +120,9 @@ public sealed class ChaosClient(int index, string token, IReadOnlyList<Uri> node
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
             }
-            catch (Exception e) when (e is WebSocketException or IOException)
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
             {
+                // The connection was already gone (the socket reports its disposed stream as a cancellation).
             }
 
             await connection.CancelAsync();

@@ -47,7 +47,7 @@ public sealed class OpenAITests(PostgresServerFixture postgres, EngineFixture en
     }
 
     [Fact]
-    public async Task The_moderation_stage_raises_what_the_lexicon_misses()
+    public async Task The_moderation_stage_raises_what_the_detector_reads_too_low()
     {
         await using var openAI = await FakeOpenAI.StartAsync();
         await using var silo = await TestSilo.StartAsync(postgres, engine, web =>
@@ -60,7 +60,7 @@ public sealed class OpenAITests(PostgresServerFixture postgres, EngineFixture en
         await socket.NextAsync("conversations.started");
 
         const string utterance = "I have decided this is my last week on earth.";
-        Conversations.Domain.Emergency.EmergencyDetector.Assess(utterance, "en").Level.ShouldBe(0, "the case is one the lexicon misses");
+        Conversations.Domain.Emergency.EmergencyDetector.Assess(utterance, "en").Level.ShouldBeLessThan(2, "the detector alone raises no alert on it (its classifier reads level 1)");
         await ConversationTests.SayAsync(socket, utterance);
         var emergency = await socket.NextAsync("conversations.emergency", timeout: TimeSpan.FromSeconds(20));
 
