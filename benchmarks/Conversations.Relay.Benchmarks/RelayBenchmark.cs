@@ -22,11 +22,20 @@ internal sealed class RelayBenchmark(RelayStack stack, RelayOptions options)
     public async Task<string> RunAsync(Scenario scenario)
     {
         await WaitForQuietAsync();
-        var direct = await MeasureDirectAsync(scenario.Sessions);
+        var direct = options.GatewayOnly ? new PhaseResult(Percentiles.Of([], 0), new CpuUsage([], 0, ProcessStats.LoadAverage(), 0), 0, 0, 0) : await MeasureDirectAsync(scenario.Sessions);
         var (gateway, memory, misplaced) = await MeasureGatewayAsync(scenario);
         var report = Report.Scenario(scenario, options, direct, gateway, memory, misplaced);
         Console.WriteLine(report);
         return report;
+    }
+
+    /// <summary>Runs a short unreported round through the gateway, so JIT, pools and connections are warm before anything is measured.</summary>
+    public async Task WarmUpAsync()
+    {
+        var clients = await AttachAsync(new Scenario(Math.Min(40, options.Scenarios.Max(s => s.Sessions)), false, false, false), Interlocked.Increment(ref s_runs));
+        clients.AddRange(await AttachAsync(new Scenario(Math.Min(40, options.Scenarios.Max(s => s.Sessions)), true, false, stack.Silos.Count > 1), Interlocked.Increment(ref s_runs)));
+        await StreamAsync(clients.Select(c => c.Session).ToList(), seconds: 3);
+        await EndAsync(clients);
     }
 
     /// <summary>Waits, bounded, until the machine is quiet enough to measure (the 1-minute load average), and says so.</summary>
@@ -116,9 +125,10 @@ internal sealed class RelayBenchmark(RelayStack stack, RelayOptions options)
     }
 
     /// <summary>Streams every session for warm-up plus measured seconds, staggered over one frame period, and collects the measured frames.</summary>
-    public async Task<PhaseResult> StreamAsync(IReadOnlyList<StreamingSession> sessions, Action<long>? started = null)
+    public async Task<PhaseResult> StreamAsync(IReadOnlyList<StreamingSession> sessions, Action<long>? started = null, int? seconds = null)
     {
-        var frames = (options.WarmupSeconds + options.Seconds) * 50;
+        var measuredSeconds = seconds ?? options.Seconds;
+        var frames = (options.WarmupSeconds + measuredSeconds) * 50;
         var warmupFrames = options.WarmupSeconds * 50;
         var period = Stopwatch.Frequency / 50;
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
@@ -128,7 +138,7 @@ internal sealed class RelayBenchmark(RelayStack stack, RelayOptions options)
         {
             await Task.Delay(TimeSpan.FromSeconds(0.5 + options.WarmupSeconds));
             cpu.Start();
-            await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
+            await Task.Delay(TimeSpan.FromSeconds(measuredSeconds));
             return cpu.Stop();
         });
         await Task.WhenAll(sessions.Select((s, i) => Task.Run(() => s.RunAsync(start + i * period / sessions.Count, frames, TimeSpan.FromSeconds(3), CancellationToken.None))));

@@ -22,6 +22,9 @@ internal sealed record RelayOptions
 
     public bool Failover { get; init; }
 
+    /// <summary>Skip the direct phase (for profiling the silos under load).</summary>
+    public bool GatewayOnly { get; init; }
+
     /// <summary>Wait (up to this long) for the 1-minute load average to fall under <see cref="QuietLoad"/> before each measurement.</summary>
     public TimeSpan QuietWait { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -59,6 +62,7 @@ internal sealed record RelayOptions
         var options = new RelayOptions
         {
             Failover = failover,
+            GatewayOnly = One("gateway-only") is "true",
             Silos = int.Parse(One("silos") ?? (failover ? "3" : "2"), CultureInfo.InvariantCulture),
             WarmupSeconds = int.Parse(One("warmup") ?? "5", CultureInfo.InvariantCulture),
             Seconds = int.Parse(One("seconds") ?? (failover ? "40" : "20"), CultureInfo.InvariantCulture),
