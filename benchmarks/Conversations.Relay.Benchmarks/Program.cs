@@ -1,7 +1,8 @@
 using Conversations.Relay.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Conversations.Relay.Benchmarks -- [--sessions 100,200] [--audio json,binary]
-//     [--users many,one] [--placement local,remote] [--silos 2] [--seconds 20] [--warmup 5] [--failover] [--out FILE]
+//     [--users many,one] [--placement local,remote] [--silos 2] [--seconds 20] [--warmup 5] [--failover] [--gateway-only]
+//     [--trace DIR] [--out FILE]; or --analyze FILE.nettrace [frames per second] [top N]. See README.md.
 if (args is ["--analyze", var trace, ..])
 {
     // --analyze FILE.nettrace [frames relayed per second by that silo] [top N]

@@ -6,7 +6,11 @@ using System.Text.Json;
 namespace Conversations.Relay.Benchmarks;
 
 /// <summary>What one phase (direct or through the gateway) measured.</summary>
-internal sealed record PhaseResult(Percentiles RoundTrip, CpuUsage Cpu, int Foreign, int Duplicates, int LateSends);
+internal sealed record PhaseResult(Percentiles RoundTrip, CpuUsage Cpu, int Foreign, int Duplicates, int LateSends)
+{
+    /// <summary>Each silo's runtime over the measured window (null where no EventPipe session could be had).</summary>
+    public IReadOnlyList<(string Silo, RuntimeFigures? Figures)> Runtime { get; init; } = [];
+}
 
 /// <summary>A gateway session: its conversation, and the silos of its socket and of its grain.</summary>
 internal sealed record GatewayClient(StreamingSession Session, string ConversationId, string Token, int ClientSilo, int GrainSilo);
@@ -23,9 +27,16 @@ internal sealed class RelayBenchmark(RelayStack stack, RelayOptions options)
     {
         await WaitForQuietAsync();
         var direct = options.GatewayOnly ? new PhaseResult(Percentiles.Of([], 0), new CpuUsage([], 0, ProcessStats.LoadAverage(), 0), 0, 0, 0) : await MeasureDirectAsync(scenario.Sessions);
-        var (gateway, memory, misplaced) = await MeasureGatewayAsync(scenario);
+        var (gateway, memory, misplaced, trace) = await MeasureGatewayAsync(scenario);
         var report = Report.Scenario(scenario, options, direct, gateway, memory, misplaced);
         Console.WriteLine(report);
+        if (trace is not null)
+        {
+            Console.WriteLine();
+            TraceAnalysis.Print(trace.Value.Path, trace.Value.FramesPerSecond, top: 25);
+            Console.WriteLine();
+        }
+
         return report;
     }
 
@@ -70,21 +81,44 @@ internal sealed class RelayBenchmark(RelayStack stack, RelayOptions options)
         return await StreamAsync(sessions);
     }
 
-    private async Task<(PhaseResult Result, MemoryPerSession Memory, int Misplaced)> MeasureGatewayAsync(Scenario scenario)
+    private async Task<(PhaseResult Result, MemoryPerSession Memory, int Misplaced, (string Path, double FramesPerSecond)? Trace)> MeasureGatewayAsync(Scenario scenario)
     {
         var run = Interlocked.Increment(ref s_runs);
-        var before = MemorySnapshot.Take(stack);
-        var clients = await AttachAsync(scenario, run);
-        await Task.Delay(2000);
-        var attached = MemorySnapshot.Take(stack);
-        var result = await StreamAsync(clients.Select(c => c.Session).ToList());
-        var streaming = MemorySnapshot.Take(stack);
-        await EndAsync(clients);
-        var memory = new MemoryPerSession(
-            (attached.Silos - before.Silos) / (double)scenario.Sessions,
-            (streaming.Silos - before.Silos) / (double)scenario.Sessions,
-            (attached.Engine - before.Engine) / (double)scenario.Sessions);
-        return (result, memory, clients.Count(c => c.GrainSilo < 0));
+        var watches = stack.Silos.Select(s => RuntimeWatch.TryStart(s.Id)).ToList();
+        try
+        {
+            var before = MemorySnapshot.Take(stack);
+            var clients = await AttachAsync(scenario, run);
+            await Task.Delay(2000);
+            var attached = MemorySnapshot.Take(stack);
+            var tracePath = options.TraceDirectory is { } directory
+                ? Path.Combine(Directory.CreateDirectory(directory).FullName, $"silo-0-{scenario.Sessions}-{(scenario.BinaryAudio ? "binary" : "json")}-{(scenario.OneUser ? "one" : "many")}-{(scenario.RemoteGrain ? "remote" : "local")}.nettrace")
+                : null;
+            SiloTrace? trace = null;
+            var result = await StreamAsync(
+                clients.Select(c => c.Session).ToList(),
+                onWindowStart: () =>
+                {
+                    watches.ForEach(w => w?.Start());
+                    trace = tracePath is null ? null : SiloTrace.Start(stack.Silos[0].Id, tracePath);
+                },
+                onWindowEnd: () => trace?.StopAsync() ?? Task.CompletedTask);
+            result = result with { Runtime = stack.Silos.Select((s, i) => (s.Name, watches[i]?.Stop())).ToList() };
+            var streaming = MemorySnapshot.Take(stack);
+            await EndAsync(clients);
+            var memory = new MemoryPerSession(
+                (attached.Silos - before.Silos) / (double)scenario.Sessions,
+                (streaming.Silos - before.Silos) / (double)scenario.Sessions,
+                (attached.Engine - before.Engine) / (double)scenario.Sessions);
+
+            // Silo 0's share of the frames: those of its own clients, and (grains elsewhere) those its grains relay for others.
+            var silo0Sessions = clients.Count(c => c.ClientSilo == 0) + clients.Count(c => c.GrainSilo == 0 && c.ClientSilo != 0);
+            return (result, memory, clients.Count(c => c.GrainSilo < 0), trace is null ? null : (trace.Path, silo0Sessions * 50.0));
+        }
+        finally
+        {
+            watches.ForEach(w => w?.Dispose());
+        }
     }
 
     /// <summary>Opens every gateway session (a few at a time) with its conversation where the scenario wants its grain.</summary>
@@ -125,7 +159,7 @@ internal sealed class RelayBenchmark(RelayStack stack, RelayOptions options)
     }
 
     /// <summary>Streams every session for warm-up plus measured seconds, staggered over one frame period, and collects the measured frames.</summary>
-    public async Task<PhaseResult> StreamAsync(IReadOnlyList<StreamingSession> sessions, Action<long>? started = null, int? seconds = null)
+    public async Task<PhaseResult> StreamAsync(IReadOnlyList<StreamingSession> sessions, Action<long>? started = null, int? seconds = null, Action? onWindowStart = null, Func<Task>? onWindowEnd = null)
     {
         var measuredSeconds = seconds ?? options.Seconds;
         var frames = (options.WarmupSeconds + measuredSeconds) * 50;
@@ -137,9 +171,16 @@ internal sealed class RelayBenchmark(RelayStack stack, RelayOptions options)
         var sampling = Task.Run(async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(0.5 + options.WarmupSeconds));
+            onWindowStart?.Invoke();
             cpu.Start();
             await Task.Delay(TimeSpan.FromSeconds(measuredSeconds));
-            return cpu.Stop();
+            var window = cpu.Stop();
+            if (onWindowEnd is not null)
+            {
+                await onWindowEnd();
+            }
+
+            return window;
         });
         await Task.WhenAll(sessions.Select((s, i) => Task.Run(() => s.RunAsync(start + i * period / sessions.Count, frames, TimeSpan.FromSeconds(3), CancellationToken.None))));
         var usage = await sampling;
@@ -223,6 +264,18 @@ internal static class Report
             "  CPU (% of one core)   " + string.Join(", ", gateway.Cpu.Processes.Select(p => $"{p.Name} {p.Percent:0}")) + $"  | direct phase: " + string.Join(", ", direct.Cpu.Processes.Where(p => p.Percent >= 0.5).Select(p => $"{p.Name} {p.Percent:0}")),
             $"  memory per session    silos {memory.SilosAttached / 1024:0} KB attached, {memory.SilosStreaming / 1024:0} KB streaming; engine {memory.Engine / 1024:0} KB",
         };
+        if (gateway.Runtime.Any(r => r.Figures is not null))
+        {
+            // Per relayed frame: one client frame in and its echo out, counted over the silos together.
+            var frames = (double)Math.Max(1, gateway.RoundTrip.Frames + gateway.RoundTrip.Lost);
+            var figures = gateway.Runtime.Where(r => r.Figures is not null).ToList();
+            var allocated = figures.Sum(r => r.Figures!.AllocatedBytes);
+            var pauses = Percentiles.Of(figures.SelectMany(r => r.Figures!.GcPausesMs).ToList(), 0);
+            var queues = string.Join(", ", figures.Select(r => r.Figures!.MaxThreadPoolQueue.ToString("0", CultureInfo.InvariantCulture)));
+            var threads = string.Join(", ", figures.Select(r => r.Figures!.MaxThreads.ToString("0", CultureInfo.InvariantCulture)));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  silo runtime          {allocated / frames / 1024:0.0} KB allocated per frame; GC {figures.Sum(r => r.Figures!.Gen0)} gen0, {figures.Sum(r => r.Figures!.Gen1)} gen1, {figures.Sum(r => r.Figures!.Gen2)} gen2, pause p50 {pauses.P50:0.0} max {pauses.Max:0.0} ms; thread-pool queue max {queues}, threads max {threads}"));
+        }
+
         if (gateway.Foreign + gateway.Duplicates + direct.Foreign + direct.Duplicates + misplaced > 0 || gateway.LateSends + direct.LateSends > 0)
         {
             lines.Add($"  checks                foreign echoes {direct.Foreign}/{gateway.Foreign}, doubled {direct.Duplicates}/{gateway.Duplicates}, late sends {direct.LateSends}/{gateway.LateSends}, grains not where asked {misplaced}");

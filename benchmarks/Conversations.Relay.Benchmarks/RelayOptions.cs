@@ -33,6 +33,9 @@ internal sealed record RelayOptions
     /// <summary>Extra silo settings (<c>--silo-setting Key=Value</c>), for trying Orleans or GC options without a rebuild.</summary>
     public IReadOnlyDictionary<string, string> SiloSettings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Record silo 0 over EventPipe during each measured gateway window into this folder, and print where its CPU and allocations go.</summary>
+    public string? TraceDirectory { get; init; }
+
     /// <summary>Markdown lines of the results are appended here.</summary>
     public string? Output { get; init; }
 
@@ -69,6 +72,7 @@ internal sealed record RelayOptions
             QuietWait = TimeSpan.FromSeconds(int.Parse(One("quiet-wait") ?? "300", CultureInfo.InvariantCulture)),
             QuietLoad = double.Parse(One("quiet-load") ?? "1.5", CultureInfo.InvariantCulture),
             Output = One("out"),
+            TraceDirectory = One("trace"),
             SiloSettings = (Many("silo-setting") ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
         };
 

@@ -22,6 +22,7 @@ internal static class TraceAnalysis
         var inclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         long allocated = 0;
         var samples = 0;
+        var waiting = 0;
         double first = double.NaN, last = 0;
         source.Clr.GCAllocationTick += e =>
         {
@@ -59,6 +60,12 @@ internal static class TraceAnalysis
 
             first = double.IsNaN(first) ? e.TimeStampRelativeMSec : first;
             last = e.TimeStampRelativeMSec;
+            if (IsWaiting(stack))
+            {
+                waiting++;
+                return;
+            }
+
             samples++;
             Add(exclusive, Name(stack), 1);
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -98,7 +105,7 @@ internal static class TraceAnalysis
 
         if (samples > 0)
         {
-            Console.WriteLine($"CPU samples {samples} (all threads, waiting ones included); exclusive:");
+            Console.WriteLine($"CPU samples {samples} of threads at work ({waiting} more of threads waiting: left out); exclusive:");
             foreach (var (method, count) in exclusive.OrderByDescending(p => p.Value).Take(top))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {100.0 * count / samples,6:0.0}%  {method}"));
@@ -115,6 +122,47 @@ internal static class TraceAnalysis
     private static void Add<T>(Dictionary<string, T> map, string key, T value)
         where T : System.Numerics.INumber<T> =>
         map[key] = map.TryGetValue(key, out var current) ? current + value : value;
+
+    /// <summary>
+    /// The sample profiler samples every managed thread, blocked or not: a thread whose stack shows it parked (a pool
+    /// thread waiting for work, the socket engine's epoll wait, timers, watchers, Main waiting for shutdown) is not at work.
+    /// </summary>
+    private static bool IsWaiting(TraceCallStack stack)
+    {
+        // Native frames (no name) are skipped: the first managed frames say what the thread is doing.
+        var depth = 0;
+        for (var frame = stack; frame is not null && depth < 3; frame = frame.Caller)
+        {
+            var name = Name(frame);
+            if (name.EndsWith("!?", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (depth == 0 && (name.EndsWith("WorkerThread.WorkerThreadStart()", StringComparison.Ordinal) || name.EndsWith("SocketAsyncEngine.EventLoop()", StringComparison.Ordinal)))
+            {
+                return true; // A pool thread in its native wait for work; the socket engine in epoll_wait.
+            }
+
+            foreach (var parked in ParkedMethods)
+            {
+                if (name.Contains(parked, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            depth++;
+        }
+
+        return depth == 0; // A native thread with no managed frame.
+    }
+
+    private static readonly string[] ParkedMethods =
+    [
+        "LowLevelLifoSemaphore.Wait", "WaitHandle.Wait", "Monitor.Wait(", "ManualResetEventSlim.Wait", "SpinThenBlockingWait",
+        "WaitForSocketEvents", "Thread.Sleep", "FileSystemWatcher", "TimerQueue.TimerThread", "ConsoleLoggerProcessor",
+    ];
 
     private static string Frames(TraceCallStack? stack, int count)
     {
