@@ -20,6 +20,7 @@ internal static class TraceAnalysis
         var byStack = new Dictionary<string, long>(StringComparer.Ordinal);
         var exclusive = new Dictionary<string, int>(StringComparer.Ordinal);
         var inclusive = new Dictionary<string, int>(StringComparer.Ordinal);
+        var hotStacks = new Dictionary<string, int>(StringComparer.Ordinal);
         long allocated = 0;
         var samples = 0;
         var waiting = 0;
@@ -68,6 +69,7 @@ internal static class TraceAnalysis
 
             samples++;
             Add(exclusive, Name(stack), 1);
+            Add(hotStacks, Frames(stack, 8), 1);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var frame = stack; frame is not null; frame = frame.Caller)
             {
@@ -109,6 +111,12 @@ internal static class TraceAnalysis
             foreach (var (method, count) in exclusive.OrderByDescending(p => p.Value).Take(top))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {100.0 * count / samples,6:0.0}%  {method}"));
+            }
+
+            Console.WriteLine("by stack (innermost first):");
+            foreach (var (stack, count) in hotStacks.OrderByDescending(p => p.Value).Take(top))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {100.0 * count / samples,6:0.0}%  {stack}"));
             }
 
             Console.WriteLine("inclusive:");
@@ -172,7 +180,10 @@ internal static class TraceAnalysis
             var name = Name(frame);
             if (!name.StartsWith("System.Private.CoreLib!System.Runtime.CompilerServices", StringComparison.Ordinal) && !name.Contains("AsyncMethodBuilder", StringComparison.Ordinal))
             {
-                names.Add(name);
+                // Without the module and the parameters: the chain stays readable.
+                var method = name[(name.IndexOf('!', StringComparison.Ordinal) + 1)..];
+                var parameters = method.IndexOf('(', StringComparison.Ordinal);
+                names.Add(parameters > 0 ? method[..parameters] : method);
             }
         }
 
