@@ -66,7 +66,7 @@ public sealed partial class ConversationGrain
         {
             SendAudioToSupervisors(SupervisorAudio.User, "user", frame.Data.Span);
             var length = UpstreamEvents.WriteAppendAudio(frame.Data.Span, buffer);
-            await SendUpstreamAsync(client, new BinaryData(buffer.AsMemory(0, length)), eventId: null);
+            await SendUpstreamAsync(client, buffer.AsMemory(0, length), eventId: null);
         }
         finally
         {
@@ -88,7 +88,7 @@ public sealed partial class ConversationGrain
                     SendBase64AudioToSupervisors(SupervisorAudio.User, "user", audio);
                 }
 
-                await SendUpstreamAsync(client, new BinaryData(_upstreamBuffer.WrittenMemory), eventId: null);
+                await SendUpstreamAsync(client, _upstreamBuffer.WrittenMemory, eventId: null);
                 return;
             case AudioAppendOutcome.Invalid:
                 Refuse(client, appendError!);
@@ -168,7 +168,7 @@ public sealed partial class ConversationGrain
     private static void Refuse(ClientConnection client, ClientEventError error) =>
         client.SendJson(ServerEvents.InvalidRequest(error.Code, error.Message, error.EventId, error.Param));
 
-    private async Task<bool> SendUpstreamAsync(ClientConnection client, BinaryData json, string? eventId)
+    private async Task<bool> SendUpstreamAsync(ClientConnection client, ReadOnlyMemory<byte> json, string? eventId)
     {
         var upstream = _upstream;
         if (upstream is null && _client is not null && await EnsureUpstreamAsync())
