@@ -112,9 +112,11 @@ internal sealed class StreamingSession(int index, bool binaryAudio)
                 _sentAt[seq] = Stopwatch.GetTimestamp();
                 await socket.SendAsync(message, binaryAudio ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException
+                || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                // The receiver sees the broken socket and replaces it (or ends).
+                // The receiver sees the broken socket and replaces it (or ends); a send under way when it aborts the
+                // broken socket ends as cancelled.
             }
         }
     }

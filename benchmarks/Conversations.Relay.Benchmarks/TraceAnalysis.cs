@@ -133,7 +133,8 @@ internal static class TraceAnalysis
 
     /// <summary>
     /// The sample profiler samples every managed thread, blocked or not: a thread whose stack shows it parked (a pool
-    /// thread waiting for work, the socket engine's epoll wait, timers, watchers, Main waiting for shutdown) is not at work.
+    /// thread blocked waiting for work, the socket engine's epoll wait, timers, watchers, Main waiting for shutdown) is
+    /// not at work. A pool thread spinning for work before it blocks (LowLevelLifoSemaphore.Wait above the spin) is: it burns CPU.
     /// </summary>
     private static bool IsWaiting(TraceCallStack stack)
     {
@@ -168,7 +169,7 @@ internal static class TraceAnalysis
 
     private static readonly string[] ParkedMethods =
     [
-        "LowLevelLifoSemaphore.Wait", "WaitHandle.Wait", "Monitor.Wait(", "ManualResetEventSlim.Wait", "SpinThenBlockingWait",
+        "LowLevelLifoSemaphore.WaitForSignal", "WaitHandle.Wait", "Monitor.Wait(", "ManualResetEventSlim.Wait", "SpinThenBlockingWait",
         "WaitForSocketEvents", "Thread.Sleep", "FileSystemWatcher", "TimerQueue.TimerThread", "ConsoleLoggerProcessor",
     ];
 
