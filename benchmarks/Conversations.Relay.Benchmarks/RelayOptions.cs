@@ -26,9 +26,9 @@ internal sealed record RelayOptions
     public bool GatewayOnly { get; init; }
 
     /// <summary>Wait (up to this long) for the 1-minute load average to fall under <see cref="QuietLoad"/> before each measurement.</summary>
-    public TimeSpan QuietWait { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan QuietWait { get; init; } = TimeSpan.FromMinutes(2);
 
-    public double QuietLoad { get; init; } = 1.5;
+    public double QuietLoad { get; init; } = 2.5;
 
     /// <summary>Extra silo settings (<c>--silo-setting Key=Value</c>), for trying Orleans or GC options without a rebuild.</summary>
     public IReadOnlyDictionary<string, string> SiloSettings { get; init; } = new Dictionary<string, string>();
@@ -69,8 +69,8 @@ internal sealed record RelayOptions
             Silos = int.Parse(One("silos") ?? (failover ? "3" : "2"), CultureInfo.InvariantCulture),
             WarmupSeconds = int.Parse(One("warmup") ?? "5", CultureInfo.InvariantCulture),
             Seconds = int.Parse(One("seconds") ?? (failover ? "40" : "20"), CultureInfo.InvariantCulture),
-            QuietWait = TimeSpan.FromSeconds(int.Parse(One("quiet-wait") ?? "300", CultureInfo.InvariantCulture)),
-            QuietLoad = double.Parse(One("quiet-load") ?? "1.5", CultureInfo.InvariantCulture),
+            QuietWait = TimeSpan.FromSeconds(int.Parse(One("quiet-wait") ?? "120", CultureInfo.InvariantCulture)),
+            QuietLoad = double.Parse(One("quiet-load") ?? "2.5", CultureInfo.InvariantCulture),
             Output = One("out"),
             TraceDirectory = One("trace"),
             SiloSettings = (Many("silo-setting") ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
