@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Conversations.Testing;
+using Conversations.Testing.Processes;
 using Npgsql;
 
 namespace Conversations.EndToEnd.Tests;

@@ -182,7 +182,7 @@ public sealed partial class ConversationGrain
     {
         if (append.Length <= UpstreamEvents.MaxAppendBase64Length)
         {
-            await SendUpstreamAsync(client, new BinaryData(append), eventId: null);
+            await SendUpstreamAsync(client, append, eventId: null);
             return;
         }
 
@@ -197,7 +197,7 @@ public sealed partial class ConversationGrain
                 header.Span.CopyTo(piece);
                 chunk.Span.CopyTo(piece.AsSpan(header.Length));
                 "\"}"u8.CopyTo(piece.AsSpan(header.Length + chunk.Length));
-                if (!await SendUpstreamAsync(client, new BinaryData(piece.AsMemory(0, header.Length + chunk.Length + 2)), eventId: null))
+                if (!await SendUpstreamAsync(client, piece.AsMemory(0, header.Length + chunk.Length + 2), eventId: null))
                 {
                     return;
                 }
@@ -209,7 +209,7 @@ public sealed partial class ConversationGrain
         }
     }
 
-    private async Task<bool> SendUpstreamAsync(ClientConnection client, BinaryData json, string? eventId)
+    private async Task<bool> SendUpstreamAsync(ClientConnection client, ReadOnlyMemory<byte> json, string? eventId)
     {
         var upstream = _upstream;
         if (upstream is null && _client is not null && await EnsureUpstreamAsync())

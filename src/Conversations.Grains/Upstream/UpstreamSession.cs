@@ -1,33 +1,79 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
+using System.Buffers;
+using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using OpenAI.Realtime;
 
 namespace Conversations.Grains.Upstream;
 
 /// <summary>
-/// One realtime session upstream (OpenAI or the engine) through the OpenAI SDK's <see cref="RealtimeSessionClient"/>,
-/// used at the protocol level: events go out and come in as the raw JSON the wire carries, so relaying them costs
-/// no re-serialisation.
+/// One realtime session upstream (OpenAI or the engine). The OpenAI SDK's <see cref="RealtimeSessionClient"/> opens it
+/// (endpoint, key, handshake); events then go out and come in on its WebSocket as the raw JSON the wire carries, so
+/// relaying them costs no re-serialisation. The SDK's own send and receive are not used on this path: they copy every
+/// event two or three times (a profile of the relay benchmark showed them as most of the bytes a frame allocates).
 /// </summary>
 public sealed class UpstreamSession(RealtimeSessionClient client, string model, Uri endpoint) : IAsyncDisposable
 {
-    // One options object for every send: the session's sends are not cancelled one by one, the session is closed instead.
-    private readonly RequestOptions _sendOptions = new();
+    private const int ReceiveBufferBytes = 16 * 1024;
+
+    // One send at a time: a frame's send and the pump's (a session update, a cancel) may overlap across awaits.
+    private readonly SemaphoreSlim _sending = new(1, 1);
 
     public string Model { get; } = model;
 
     public Uri Endpoint { get; } = endpoint;
 
-    /// <summary>Sends one client event (UTF-8 JSON) upstream.</summary>
-    public Task SendAsync(BinaryData json) => client.SendCommandAsync(json, _sendOptions);
+    /// <summary>Sends one client event (UTF-8 JSON) upstream; the caller may reuse <paramref name="json"/> once this completes.</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> json)
+    {
+        var socket = client.WebSocket ?? throw new InvalidOperationException("The upstream session is not connected.");
+        await _sending.WaitAsync();
+        try
+        {
+            await socket.SendAsync(json, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
 
-    /// <summary>The server events as they arrive, until the session closes.</summary>
+    /// <summary>The server events as they arrive (each its own array, kept by whoever relays it), until the session closes.</summary>
     public async IAsyncEnumerable<BinaryData> ReceiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (ClientResult update in client.ReceiveUpdatesAsync(new RequestOptions { CancellationToken = cancellationToken }))
+        var socket = client.WebSocket ?? throw new InvalidOperationException("The upstream session is not connected.");
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
+        try
         {
-            yield return update.GetRawResponse().Content;
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    yield break;
+                }
+
+                yield return new BinaryData(buffer.AsSpan(0, length).ToArray());
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
