@@ -94,6 +94,10 @@ internal sealed partial class RealtimeSession
         finally
         {
             await ShutDownAsync(sending, end);
+            // The request may still be aborted (the silo or client going away): unregister first, so that its callback
+            // (it may be running on another thread) is done before the lifetime it cancels is disposed.
+            link.Dispose();
+            _lifetime.Dispose();
             _services.Metrics.SessionClosed();
         }
     }
@@ -413,7 +417,6 @@ internal sealed partial class RealtimeSession
         await sending;
         await CloseSocketAsync(end);
         ArrayPool<byte>.Shared.Return(_receiveBuffer);
-        _lifetime.Dispose();
         _sendStop.Dispose();
     }
 
