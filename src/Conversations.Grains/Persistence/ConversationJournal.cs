@@ -154,13 +154,14 @@ internal sealed class ConversationJournal(NpgsqlDataSource dataSource, Fence fen
             logger.LogError(reason, "{Conversation}: a journal write failed for good; the activation deactivates and the conversation resumes from what is stored", fence.ConversationId);
         }
 
+        // The activation hears first, so whoever awaits a failed write finds it already told (its continuation may run at once).
+        halted(reason);
         foreach (var write in batch.Concat(_pending))
         {
             write.Fail(reason);
         }
 
         _pending.Clear();
-        halted(reason);
     }
 
     private static bool IsTransient(Exception e) =>
