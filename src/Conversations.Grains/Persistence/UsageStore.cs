@@ -73,19 +73,9 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         NpgsqlTransaction transaction, ConversationRecord conversation, Tier tier, long seconds, string chargeKey, UsagePeriod period, string siloId, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
-        await using (var claim = new NpgsqlCommand(
-            "INSERT INTO time_charges (conversation_id, charge_key, user_id, period, seconds) VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING",
-            connection,
-            transaction))
+        if (!await ClaimChargeKeyAsync(transaction, conversation, chargeKey, period, seconds: 0, human: false, cancellationToken))
         {
-            claim.Parameters.AddWithValue(conversation.Id);
-            claim.Parameters.AddWithValue(chargeKey);
-            claim.Parameters.AddWithValue(conversation.UserId);
-            claim.Parameters.AddWithValue(period.ToString());
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return null;
-            }
+            return null;
         }
 
         await LockLedgerAsync(connection, transaction, conversation.UserId, period, cancellationToken);
@@ -134,20 +124,9 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
     public static async Task<ConversationRecord?> RecordHumanTimeAsync(NpgsqlTransaction transaction, ConversationRecord conversation, long seconds, string chargeKey, UsagePeriod period, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
-        await using (var claim = new NpgsqlCommand(
-            "INSERT INTO time_charges (conversation_id, charge_key, user_id, period, seconds, human) VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT DO NOTHING",
-            connection,
-            transaction))
+        if (!await ClaimChargeKeyAsync(transaction, conversation, chargeKey, period, seconds, human: true, cancellationToken))
         {
-            claim.Parameters.AddWithValue(conversation.Id);
-            claim.Parameters.AddWithValue(chargeKey);
-            claim.Parameters.AddWithValue(conversation.UserId);
-            claim.Parameters.AddWithValue(period.ToString());
-            claim.Parameters.AddWithValue(seconds);
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return null;
-            }
+            return null;
         }
 
         await using var command = new NpgsqlCommand($"""
@@ -252,6 +231,23 @@ public sealed class UsageStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue((decimal)seconds);
         command.Parameters.AddWithValue(dollars);
         return await ConversationStore.ReadOneAsync(command, cancellationToken);
+    }
+
+    // Records the charge key; false when it was recorded before (a retry, to be a no-op).
+    private static async Task<bool> ClaimChargeKeyAsync(
+        NpgsqlTransaction transaction, ConversationRecord conversation, string chargeKey, UsagePeriod period, long seconds, bool human, CancellationToken cancellationToken)
+    {
+        await using var claim = new NpgsqlCommand(
+            "INSERT INTO time_charges (conversation_id, charge_key, user_id, period, seconds, human) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            transaction.Connection,
+            transaction);
+        claim.Parameters.AddWithValue(conversation.Id);
+        claim.Parameters.AddWithValue(chargeKey);
+        claim.Parameters.AddWithValue(conversation.UserId);
+        claim.Parameters.AddWithValue(period.ToString());
+        claim.Parameters.AddWithValue(seconds);
+        claim.Parameters.AddWithValue(human);
+        return await claim.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }
 

@@ -53,21 +53,7 @@ public sealed class EventFeed(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(after.Transaction.ToString(System.Globalization.CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue(after.Id);
         command.Parameters.AddWithValue(limit);
-        var events = new List<FeedEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            using var payload = JsonDocument.Parse(reader.GetString(4));
-            events.Add(new FeedEvent(
-                new FeedCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1)),
-                reader.GetString(2),
-                reader.GetString(3),
-                payload.RootElement.Clone(),
-                reader.GetString(5),
-                reader.GetFieldValue<DateTimeOffset>(6)));
-        }
-
-        return events;
+        return await ReadEventsAsync(command, cancellationToken);
     }
 
     /// <summary>
@@ -90,6 +76,26 @@ public sealed class EventFeed(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(upTo.Transaction.ToString(System.Globalization.CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue(upTo.Id);
         command.Parameters.AddWithValue(limit);
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The cursor after the newest readable event: where a subscriber that wants only what comes next starts.</summary>
+    public async Task<FeedCursor> TailAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT tx::text, id FROM feed_events
+            WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY tx DESC, id DESC LIMIT 1
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new FeedCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1))
+            : FeedCursor.Start;
+    }
+
+    // Rows of (tx as text, id, stream, kind, payload, node_id, at), in the order the query gives them.
+    private static async Task<IReadOnlyList<FeedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var events = new List<FeedEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -105,19 +111,5 @@ public sealed class EventFeed(NpgsqlDataSource dataSource)
         }
 
         return events;
-    }
-
-    /// <summary>The cursor after the newest readable event: where a subscriber that wants only what comes next starts.</summary>
-    public async Task<FeedCursor> TailAsync(CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT tx::text, id FROM feed_events
-            WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY tx DESC, id DESC LIMIT 1
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new FeedCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1))
-            : FeedCursor.Start;
     }
 }
